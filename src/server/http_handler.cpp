@@ -1,0 +1,224 @@
+#include "server/http_handler.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/percent_decode.h"
+
+using Pistache::Http::Code;
+using Pistache::Http::ResponseStream;
+using Pistache::Http::ResponseWriter;
+
+// One request's answer, as the module sees it through the ABI.
+struct mxm_responder {
+  enum class State { kNone, kStreaming, kDone };
+  ResponseWriter* writer;
+  std::optional<ResponseStream> stream;
+  State state = State::kNone;
+};
+
+namespace roomkeys::server {
+namespace {
+
+constexpr size_t kStreamBufferBytes = 64 * 1024;
+std::atomic<uint64_t> request_counter{0};
+
+void add_common_headers(ResponseWriter& writer, std::string_view content_type) {
+  namespace Header = Pistache::Http::Header;
+  auto& headers = writer.headers();
+  headers.add<Header::AccessControlAllowOrigin>("*");
+  headers.add<Header::AccessControlAllowMethods>("GET, POST, PUT, DELETE, OPTIONS");
+  headers.add<Header::AccessControlAllowHeaders>("X-Requested-With, Content-Type, Authorization");
+  writer.setMime(Pistache::Http::Mime::MediaType::fromString(std::string(content_type)));
+}
+
+void send_json(ResponseWriter& writer, Code code, const std::string& body) {
+  add_common_headers(writer, "application/json");
+  writer.send(code, body);
+}
+
+void send_error(ResponseWriter& writer, Code code, const char* errcode, const char* message) {
+  send_json(writer, code,
+            std::string("{\"errcode\":\"") + errcode + "\",\"error\":\"" + message + "\"}");
+}
+
+mxm_status respond(mxm_responder* r, uint16_t status, mxm_str content_type, mxm_str body) {
+  if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;
+  r->state = mxm_responder::State::kDone;
+  add_common_headers(*r->writer, std::string_view(content_type.ptr, content_type.len));
+  r->writer->send(static_cast<Code>(status), body.ptr, body.len);
+  return MXM_OK;
+}
+
+mxm_status respond_begin(mxm_responder* r, uint16_t status, mxm_str content_type) {
+  if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;
+  r->state = mxm_responder::State::kStreaming;
+  add_common_headers(*r->writer, std::string_view(content_type.ptr, content_type.len));
+  r->stream.emplace(r->writer->stream(static_cast<Code>(status), kStreamBufferBytes));
+  return MXM_OK;
+}
+
+mxm_status respond_write(mxm_responder* r, mxm_str chunk) {
+  if (r == nullptr || r->state != mxm_responder::State::kStreaming) return MXM_E_WRONG_PHASE;
+  if (!r->writer->getPeer()) return MXM_E_CLOSED;
+  if (chunk.len == 0) return MXM_OK;  // an empty chunk would end the chunked body
+  r->stream->write(chunk.ptr, static_cast<std::streamsize>(chunk.len));
+  r->stream->flush();
+  return MXM_OK;
+}
+
+mxm_status respond_end(mxm_responder* r) {
+  if (r == nullptr || r->state != mxm_responder::State::kStreaming) return MXM_E_WRONG_PHASE;
+  r->state = mxm_responder::State::kDone;
+  r->stream->ends();
+  return MXM_OK;
+}
+
+std::optional<mxm_method> to_abi(Pistache::Http::Method method) {
+  using Pistache::Http::Method;
+  switch (method) {
+    case Method::Get:
+      return MXM_GET;
+    case Method::Put:
+      return MXM_PUT;
+    case Method::Post:
+      return MXM_POST;
+    case Method::Delete:
+      return MXM_DELETE;
+    default:
+      return std::nullopt;
+  }
+}
+
+// The query parameters (Pistache splits them but leaves them encoded), each key and value decoded
+// once; nullopt if malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>> decode_query(
+    const Pistache::Http::Uri::Query& raw) {
+  std::vector<std::pair<std::string, std::string>> params;
+  for (auto it = raw.parameters_begin(); it != raw.parameters_end(); ++it) {
+    auto key = percent_decode(it->first);
+    auto value = percent_decode(it->second);
+    if (!key || !value) return std::nullopt;
+    params.emplace_back(std::move(*key), std::move(*value));
+  }
+  return params;
+}
+
+std::vector<mxm_kv> to_kv(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::vector<mxm_kv> kv;
+  kv.reserve(pairs.size());
+  for (const auto& [key, value] : pairs) {
+    kv.push_back({{key.data(), key.size()}, {value.data(), value.size()}});
+  }
+  return kv;
+}
+
+std::optional<std::string> authorization_header(const Pistache::Http::Request& request) {
+  using Pistache::Http::Header::Authorization;
+  if (auto typed = request.headers().tryGet<Authorization>()) return typed->value();
+  if (auto raw = request.headers().tryGetRaw("Authorization")) return raw->value();
+  return std::nullopt;
+}
+
+// Pistache answers "Connection: Close" to a request without a Connection header, but HTTP/1.1
+// keeps connections open by default (and clients such as wrk rely on it).
+void keep_alive_by_default(const Pistache::Http::Request& request, ResponseWriter& response) {
+  namespace Header = Pistache::Http::Header;
+  if (request.version() != Pistache::Http::Version::Http11 ||
+      request.headers().has<Header::Connection>()) {
+    return;
+  }
+  response.headers().remove<Header::Connection>();
+  response.headers().add<Header::Connection>(Pistache::Http::ConnectionControl::KeepAlive);
+}
+
+}  // namespace
+
+mxm_host_api pistache_respond_functions() {
+  mxm_host_api api{};
+  api.respond = respond;
+  api.respond_begin = respond_begin;
+  api.respond_write = respond_write;
+  api.respond_end = respond_end;
+  return api;
+}
+
+void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWriter response) {
+  keep_alive_by_default(request, response);
+  if (request.method() == Pistache::Http::Method::Options) {
+    add_common_headers(response, "application/json");
+    response.send(Code::No_Content);
+    return;
+  }
+  const std::string& raw_path = request.resource();  // as sent: Pistache does not decode it
+  const auto method = to_abi(request.method());
+  const RouteMatch match = module_->routes().match(method.value_or(0), raw_path);
+  switch (match.kind) {
+    case RouteMatch::Kind::kNotFound:
+      return send_error(response, Code::Not_Found, "M_UNRECOGNIZED", "Unrecognized request");
+    case RouteMatch::Kind::kWrongMethod:
+      return send_error(response, Code::Method_Not_Allowed, "M_UNRECOGNIZED",
+                        "Unrecognized request method");
+    case RouteMatch::Kind::kBadEncoding:
+    case RouteMatch::Kind::kFound:
+      break;
+  }
+
+  std::string user_id;
+  const bool needs_auth = match.kind == RouteMatch::Kind::kBadEncoding ||
+                          (match.route->flags & MXM_ROUTE_REQUIRES_AUTH) != 0;
+  if (needs_auth) {
+    switch (auth_->authenticate(authorization_header(request), user_id)) {
+      case TokenAuth::Outcome::kMissingToken:
+        return send_error(response, Code::Unauthorized, "M_MISSING_TOKEN", "Missing access token");
+      case TokenAuth::Outcome::kUnknownToken:
+        return send_error(response, Code::Unauthorized, "M_UNKNOWN_TOKEN",
+                          "Unrecognised access token");
+      case TokenAuth::Outcome::kOk:
+        break;
+    }
+  }
+  if (request.body().size() > max_body_bytes_) {
+    return send_error(response, Code::Request_Entity_Too_Large, "M_TOO_LARGE",
+                      "The request body is too large");
+  }
+  const auto query = decode_query(request.query());
+  if (match.kind == RouteMatch::Kind::kBadEncoding || !query) {
+    return send_error(response, Code::Bad_Request, "M_INVALID_PARAM",
+                      "Invalid percent-encoding or UTF-8 in the request path or query");
+  }
+
+  const std::vector<mxm_kv> path_params = to_kv(match.params);
+  const std::vector<mxm_kv> query_params = to_kv(*query);
+  const std::string request_id = std::to_string(++request_counter);
+  mxm_request abi_request{};
+  abi_request.struct_size = sizeof abi_request;
+  abi_request.method = *method;
+  abi_request.path = {raw_path.data(), raw_path.size()};
+  abi_request.path_params = path_params.data();
+  abi_request.n_path_params = path_params.size();
+  abi_request.query = query_params.data();
+  abi_request.n_query = query_params.size();
+  abi_request.user_id = {user_id.data(), user_id.size()};
+  abi_request.body = {request.body().data(), request.body().size()};
+  abi_request.request_id = {request_id.data(), request_id.size()};
+
+  mxm_responder responder{&response, std::nullopt};
+  match.route->handler(match.route->handler_data, &abi_request, &responder);
+
+  if (responder.state == mxm_responder::State::kNone) {
+    spdlog::error("request {}: the module returned without answering", request_id);
+    send_error(response, Code::Internal_Server_Error, "M_UNKNOWN", "Internal server error");
+  } else if (responder.state == mxm_responder::State::kStreaming) {
+    // The module abandoned a stream: close the connection so that the client sees a truncated
+    // body, never one that looks complete.
+    spdlog::warn("request {}: response stream aborted", request_id);
+    if (auto peer = response.getPeer()) ::shutdown(peer->fd(), SHUT_RDWR);
+  }
+}
+
+}  // namespace roomkeys::server

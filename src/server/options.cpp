@@ -1,0 +1,124 @@
+#include "server/options.h"
+
+#include <charconv>
+#include <functional>
+
+namespace roomkeys::server {
+namespace {
+
+template <typename T>
+bool parse_number(const std::string& text, T& out, T min, T max) {
+  T value{};
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+// "HOST:PORT" or "[IPv6]:PORT".
+bool parse_listen(const std::string& text, Options& options) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  uint16_t port = 0;
+  if (!parse_number<uint16_t>(text.substr(colon + 1), port, 0, 65535)) return false;
+  options.listen_host = host;
+  options.listen_port = port;
+  return true;
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(Usage: roomkeys-server [OPTIONS]
+Serves the Matrix room-key backup API (/_matrix/client/*/room_keys/*) by loading the roomkeys
+module through its C ABI.
+
+  --listen HOST:PORT        address to listen on (default 127.0.0.1:8008; port 0 picks a free one)
+  --database URL            sqlite:PATH (default sqlite:roomkeys.db)
+  --token TOKEN=USER_ID     accept this access token for this user (repeatable)
+  --tokens-file FILE        one "TOKEN USER_ID" per line ('#' starts a comment)
+                            with neither, a random token for @dev:localhost is printed
+  --module PATH             the module to load (default: roomkeys.so beside this binary)
+  --max-body-bytes N        largest request body accepted (default 16777216)
+  --threads N               HTTP worker threads (default 4)
+  --pool-size N             database connections (default: as many as threads)
+  --allowed-algorithms A,B  accept only these backup algorithms (default: any)
+  --log-level LEVEL         trace, debug, info, warn, error (default info)
+  --help                    print this text
+  --version                 print the version
+)";
+}
+
+ParsedOptions parse_options(int argc, char** argv) {
+  Options options;
+  ParsedOptions result;
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    std::string value;
+    bool has_inline_value = false;
+    if (const auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      has_inline_value = true;
+    }
+    if (flag == "--help" || flag == "-h") {
+      options.help = true;
+      continue;
+    }
+    if (flag == "--version") {
+      options.version = true;
+      continue;
+    }
+    if (!has_inline_value) {
+      if (i + 1 >= argc) {
+        result.error = flag + " needs a value";
+        return result;
+      }
+      value = argv[++i];
+    }
+    bool ok = true;
+    if (flag == "--listen") {
+      ok = parse_listen(value, options);
+    } else if (flag == "--database") {
+      options.database = value;
+      ok = !value.empty();
+    } else if (flag == "--token") {
+      const auto eq = value.find('=');
+      ok = eq != std::string::npos && eq > 0 && eq + 1 < value.size();
+      if (ok) options.tokens[value.substr(0, eq)] = value.substr(eq + 1);
+    } else if (flag == "--tokens-file") {
+      options.tokens_files.push_back(value);
+    } else if (flag == "--module") {
+      options.module_path = value;
+    } else if (flag == "--max-body-bytes") {
+      ok = parse_number<size_t>(value, options.max_body_bytes, 1, size_t{1} << 32);
+    } else if (flag == "--threads") {
+      ok = parse_number<int>(value, options.threads, 1, 256);
+    } else if (flag == "--pool-size") {
+      ok = parse_number<size_t>(value, options.pool_size, 1, 1024);
+    } else if (flag == "--allowed-algorithms") {
+      options.allowed_algorithms = value;
+    } else if (flag == "--log-level") {
+      options.log_level = value;
+      ok = value == "trace" || value == "debug" || value == "info" || value == "warn" ||
+           value == "error";
+    } else {
+      result.error = "unknown option " + flag;
+      return result;
+    }
+    if (!ok) {
+      result.error = "invalid value for " + flag + ": '" + value + "'";
+      return result;
+    }
+  }
+  result.options = options;
+  return result;
+}
+
+}  // namespace roomkeys::server

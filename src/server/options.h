@@ -1,0 +1,37 @@
+// roomkeys-server's command line.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace roomkeys::server {
+
+struct Options {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8008;
+  std::string database = "sqlite:roomkeys.db";
+  std::map<std::string, std::string> tokens;  // access token -> user id
+  std::vector<std::string> tokens_files;
+  std::string module_path;  // empty: beside the binary
+  size_t max_body_bytes = 16 * 1024 * 1024;
+  int threads = 4;
+  size_t pool_size = 0;            // 0: as many connections as threads
+  std::string allowed_algorithms;  // comma-separated; empty accepts any
+  std::string log_level = "info";
+  bool help = false;
+  bool version = false;
+};
+
+// Either options, or an error message for the user (exit code 2).
+struct ParsedOptions {
+  std::optional<Options> options;
+  std::string error;
+};
+
+ParsedOptions parse_options(int argc, char** argv);
+std::string usage_text();
+
+}  // namespace roomkeys::server

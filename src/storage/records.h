@@ -1,0 +1,38 @@
+// Plain records exchanged between the key-backup service and a repository.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace roomkeys {
+
+struct BackupVersion {
+  int64_t version = 0;
+  std::string algorithm;
+  std::string auth_data;  // serialised JSON, stored and returned as sent
+  int64_t etag = 0;       // bumped whenever the version's set of keys changes
+  int64_t count = 0;      // number of keys stored in the version
+  bool deleted = false;
+};
+
+// The three fields the replacement rule compares, without the (large) session data.
+struct KeyRank {
+  int64_t first_message_index = 0;
+  int64_t forwarded_count = 0;
+  bool is_verified = false;
+};
+
+struct RoomKey {
+  std::string room_id;
+  std::string session_id;
+  KeyRank rank;
+  std::string session_data;  // serialised JSON, stored and returned as sent
+};
+
+// Which keys of a version an operation covers: all, one room, or one session of one room.
+struct KeyScope {
+  const std::string* room_id = nullptr;     // null: every room
+  const std::string* session_id = nullptr;  // null: every session (needs room_id to be set)
+};
+
+}  // namespace roomkeys

@@ -1,0 +1,221 @@
+#include "storage/soci_transaction.h"
+
+namespace roomkeys {
+namespace {
+
+using soci::into;
+using soci::use;
+
+// The SQL condition and bound values that select the keys in `scope`.
+struct ScopedQuery {
+  std::string where = "user_id = :user_id AND version = :version";
+  ScopedQuery(KeyScope scope) {
+    if (scope.room_id) where += " AND room_id = :room_id";
+    if (scope.session_id) where += " AND session_id = :session_id";
+  }
+};
+
+void bind_scope(soci::statement& st, const std::string& user_id, const long long& version,
+                KeyScope scope) {
+  st.exchange(use(user_id));
+  st.exchange(use(version));
+  if (scope.room_id) st.exchange(use(*scope.room_id));
+  if (scope.session_id) st.exchange(use(*scope.session_id));
+}
+
+}  // namespace
+
+void SociTransaction::lock_user(const std::string& user_id) {
+  // SQLite write transactions are already exclusive (BEGIN IMMEDIATE); this only makes the row.
+  sql_ << "INSERT INTO rk_users (user_id) VALUES (:user_id) ON CONFLICT (user_id) DO NOTHING",
+      use(user_id);
+}
+
+std::optional<BackupVersion> SociTransaction::select_version(const std::string& where,
+                                                             const std::string& user_id,
+                                                             long long version) {
+  BackupVersion found;
+  long long id = 0, etag = 0, count = 0;
+  int deleted = 0;
+  const std::string query =
+      "SELECT version, algorithm, auth_data, etag, key_count, deleted FROM rk_versions WHERE " +
+      where;
+  soci::statement st(sql_);
+  st.exchange(into(id));
+  st.exchange(into(found.algorithm));
+  st.exchange(into(found.auth_data));
+  st.exchange(into(etag));
+  st.exchange(into(count));
+  st.exchange(into(deleted));
+  st.exchange(use(user_id));
+  if (version > 0) st.exchange(use(version));
+  st.alloc();
+  st.prepare(query);
+  st.define_and_bind();
+  if (!st.execute(true)) return std::nullopt;
+  found.version = id;
+  found.etag = etag;
+  found.count = count;
+  found.deleted = deleted != 0;
+  return found;
+}
+
+std::optional<BackupVersion> SociTransaction::find_version(const std::string& user_id,
+                                                           int64_t version) {
+  return select_version("user_id = :user_id AND version = :version", user_id, version);
+}
+
+std::optional<BackupVersion> SociTransaction::current_version(const std::string& user_id) {
+  return select_version("user_id = :user_id AND deleted = 0 ORDER BY version DESC LIMIT 1", user_id,
+                        0);
+}
+
+int64_t SociTransaction::allocate_version_id(const std::string& user_id) {
+  sql_ << "UPDATE rk_users SET last_version = last_version + 1 WHERE user_id = :user_id",
+      use(user_id);
+  long long id = 0;
+  sql_ << "SELECT last_version FROM rk_users WHERE user_id = :user_id", into(id), use(user_id);
+  return id;
+}
+
+void SociTransaction::insert_version(const std::string& user_id, const BackupVersion& version) {
+  const long long id = version.version;
+  sql_ << "INSERT INTO rk_versions (user_id, version, algorithm, auth_data) "
+          "VALUES (:user_id, :version, :algorithm, :auth_data)",
+      use(user_id), use(id), use(version.algorithm), use(version.auth_data);
+}
+
+void SociTransaction::update_auth_data(const std::string& user_id, int64_t version,
+                                       const std::string& auth_data) {
+  const long long id = version;
+  sql_ << "UPDATE rk_versions SET auth_data = :auth_data "
+          "WHERE user_id = :user_id AND version = :version",
+      use(auth_data), use(user_id), use(id);
+}
+
+void SociTransaction::mark_deleted(const std::string& user_id, int64_t version) {
+  const long long id = version;
+  sql_ << "DELETE FROM rk_keys WHERE user_id = :user_id AND version = :version", use(user_id),
+      use(id);
+  sql_ << "UPDATE rk_versions SET deleted = 1, key_count = 0, etag = etag + 1 "
+          "WHERE user_id = :user_id AND version = :version",
+      use(user_id), use(id);
+}
+
+void SociTransaction::update_stats(const std::string& user_id, int64_t version, int64_t etag,
+                                   int64_t count) {
+  const long long id = version, new_etag = etag, new_count = count;
+  sql_ << "UPDATE rk_versions SET etag = :etag, key_count = :key_count "
+          "WHERE user_id = :user_id AND version = :version",
+      use(new_etag), use(new_count), use(user_id), use(id);
+}
+
+std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int64_t version,
+                                                 const std::vector<const RoomKey*>& wanted) {
+  std::vector<RoomKey> found;
+  if (wanted.empty()) return found;
+  const long long id = version;
+  std::string room_id, session_id;
+  long long first_message_index = 0, forwarded_count = 0;
+  int is_verified = 0;
+  soci::statement st =
+      (sql_.prepare << "SELECT first_message_index, forwarded_count, is_verified FROM rk_keys "
+                       "WHERE user_id = :user_id AND version = :version AND room_id = :room_id "
+                       "AND session_id = :session_id",
+       into(first_message_index), into(forwarded_count), into(is_verified), use(user_id), use(id),
+       use(room_id), use(session_id));
+  for (const RoomKey* key : wanted) {
+    room_id = key->room_id;
+    session_id = key->session_id;
+    if (!st.execute(true)) continue;
+    RoomKey& rank = found.emplace_back();
+    rank.room_id = room_id;
+    rank.session_id = session_id;
+    rank.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
+  }
+  return found;
+}
+
+void SociTransaction::upsert_keys(const std::string& user_id, int64_t version,
+                                  const std::vector<const RoomKey*>& keys) {
+  const long long id = version;
+  std::string room_id, session_id, session_data;
+  long long first_message_index = 0, forwarded_count = 0;
+  int is_verified = 0;
+  soci::statement st =
+      (sql_.prepare << "INSERT INTO rk_keys (user_id, version, room_id, session_id, "
+                       "first_message_index, forwarded_count, is_verified, session_data) "
+                       "VALUES (:user_id, :version, :room_id, :session_id, :fmi, :fc, :verified, "
+                       ":session_data) ON CONFLICT (user_id, version, room_id, session_id) DO "
+                       "UPDATE SET first_message_index = excluded.first_message_index, "
+                       "forwarded_count = excluded.forwarded_count, "
+                       "is_verified = excluded.is_verified, session_data = excluded.session_data",
+       use(user_id), use(id), use(room_id), use(session_id), use(first_message_index),
+       use(forwarded_count), use(is_verified), use(session_data));
+  for (const RoomKey* key : keys) {
+    room_id = key->room_id;
+    session_id = key->session_id;
+    first_message_index = key->rank.first_message_index;
+    forwarded_count = key->rank.forwarded_count;
+    is_verified = key->rank.is_verified ? 1 : 0;
+    session_data = key->session_data;
+    st.execute(true);
+  }
+}
+
+int64_t SociTransaction::delete_keys(const std::string& user_id, int64_t version, KeyScope scope) {
+  const long long id = version;
+  soci::statement st(sql_);
+  bind_scope(st, user_id, id, scope);
+  st.alloc();
+  st.prepare("DELETE FROM rk_keys WHERE " + ScopedQuery(scope).where);
+  st.define_and_bind();
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+void SociTransaction::for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
+                                   const std::function<bool(const RoomKey&)>& visit) {
+  const long long id = version;
+  RoomKey key;
+  long long first_message_index = 0, forwarded_count = 0;
+  int is_verified = 0;
+  soci::statement st(sql_);
+  st.exchange(into(key.room_id));
+  st.exchange(into(key.session_id));
+  st.exchange(into(first_message_index));
+  st.exchange(into(forwarded_count));
+  st.exchange(into(is_verified));
+  st.exchange(into(key.session_data));
+  bind_scope(st, user_id, id, scope);
+  st.alloc();
+  st.prepare(
+      "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified, "
+      "session_data FROM rk_keys WHERE " +
+      ScopedQuery(scope).where + " ORDER BY room_id, session_id");
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    key.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
+    if (!visit(key)) break;
+  }
+}
+
+void SociTransaction::purge_room(const std::string& room_id) {
+  sql_ << "UPDATE rk_versions SET etag = etag + 1, key_count = key_count - "
+          "(SELECT COUNT(*) FROM rk_keys k WHERE k.user_id = rk_versions.user_id "
+          "AND k.version = rk_versions.version AND k.room_id = :room_id) "
+          "WHERE EXISTS (SELECT 1 FROM rk_keys k WHERE k.user_id = rk_versions.user_id "
+          "AND k.version = rk_versions.version AND k.room_id = :room_id2)",
+      use(room_id), use(room_id);
+  sql_ << "DELETE FROM rk_keys WHERE room_id = :room_id", use(room_id);
+}
+
+void SociTransaction::purge_user(const std::string& user_id) {
+  sql_ << "DELETE FROM rk_keys WHERE user_id = :user_id", use(user_id);
+  sql_ << "UPDATE rk_versions SET deleted = 1, key_count = 0, etag = etag + 1 "
+          "WHERE user_id = :user_id AND deleted = 0",
+      use(user_id);
+}
+
+}  // namespace roomkeys

@@ -1,0 +1,40 @@
+// Transaction over one SOCI session inside an open database transaction.
+#pragma once
+
+#include <soci/soci.h>
+
+#include "storage/repository.h"
+
+namespace roomkeys {
+
+class SociTransaction final : public Transaction {
+ public:
+  explicit SociTransaction(soci::session& sql) : sql_(sql) {}
+
+  void lock_user(const std::string& user_id) override;
+  std::optional<BackupVersion> find_version(const std::string& user_id, int64_t version) override;
+  std::optional<BackupVersion> current_version(const std::string& user_id) override;
+  int64_t allocate_version_id(const std::string& user_id) override;
+  void insert_version(const std::string& user_id, const BackupVersion& version) override;
+  void update_auth_data(const std::string& user_id, int64_t version,
+                        const std::string& auth_data) override;
+  void mark_deleted(const std::string& user_id, int64_t version) override;
+  void update_stats(const std::string& user_id, int64_t version, int64_t etag,
+                    int64_t count) override;
+  std::vector<RoomKey> find_ranks(const std::string& user_id, int64_t version,
+                                  const std::vector<const RoomKey*>& wanted) override;
+  void upsert_keys(const std::string& user_id, int64_t version,
+                   const std::vector<const RoomKey*>& keys) override;
+  int64_t delete_keys(const std::string& user_id, int64_t version, KeyScope scope) override;
+  void for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
+                    const std::function<bool(const RoomKey&)>& visit) override;
+  void purge_room(const std::string& room_id) override;
+  void purge_user(const std::string& user_id) override;
+
+ private:
+  std::optional<BackupVersion> select_version(const std::string& where, const std::string& user_id,
+                                              long long version);
+  soci::session& sql_;
+};
+
+}  // namespace roomkeys
