@@ -122,25 +122,26 @@ Result<KeysOutcome> KeyBackupService::upload_keys(const std::string& user_id,
 
     // One candidate per (room, session): a body may name a session twice, and the rule decides
     // between those too, in body order.
-    std::map<std::pair<std::string_view, std::string_view>, const RoomKey*> candidates;
+    using IdPair = std::pair<std::string_view, std::string_view>;  // views into `keys`
+    std::map<IdPair, const RoomKey*> candidates;
     for (const RoomKey& key : keys) {
-      auto [it, inserted] = candidates.emplace(std::make_pair(key.room_id, key.session_id), &key);
+      auto [it, inserted] = candidates.emplace(IdPair(key.room_id, key.session_id), &key);
       if (!inserted && is_better_key(key.rank, it->second->rank)) it->second = &key;
     }
     std::vector<const RoomKey*> wanted;
     wanted.reserve(candidates.size());
     for (const auto& entry : candidates) wanted.push_back(entry.second);
 
-    std::map<std::pair<std::string_view, std::string_view>, KeyRank> stored;
+    std::map<IdPair, KeyRank> stored;
     const std::vector<RoomKey> found = tx.find_ranks(user_id, target.value().version, wanted);
     for (const RoomKey& key : found) {
-      stored.emplace(std::make_pair(key.room_id, key.session_id), key.rank);
+      stored.emplace(IdPair(key.room_id, key.session_id), key.rank);
     }
 
     std::vector<const RoomKey*> changed;
     int64_t added = 0;
     for (const RoomKey* key : wanted) {
-      auto it = stored.find({key->room_id, key->session_id});
+      auto it = stored.find(IdPair(key->room_id, key->session_id));
       if (it == stored.end()) {
         ++added;
         changed.push_back(key);

@@ -1,5 +1,7 @@
 #include "storage/soci_transaction.h"
 
+#include <algorithm>
+
 namespace roomkeys {
 namespace {
 
@@ -112,26 +114,41 @@ void SociTransaction::update_stats(const std::string& user_id, int64_t version, 
 
 std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int64_t version,
                                                  const std::vector<const RoomKey*>& wanted) {
+  // One query per batch of pairs, never one per key, and never the whole backup.
+  constexpr size_t kBatch = 400;  // 2 variables a pair, far below SQLite's limit
   std::vector<RoomKey> found;
-  if (wanted.empty()) return found;
   const long long id = version;
-  std::string room_id, session_id;
-  long long first_message_index = 0, forwarded_count = 0;
-  int is_verified = 0;
-  soci::statement st =
-      (sql_.prepare << "SELECT first_message_index, forwarded_count, is_verified FROM rk_keys "
-                       "WHERE user_id = :user_id AND version = :version AND room_id = :room_id "
-                       "AND session_id = :session_id",
-       into(first_message_index), into(forwarded_count), into(is_verified), use(user_id), use(id),
-       use(room_id), use(session_id));
-  for (const RoomKey* key : wanted) {
-    room_id = key->room_id;
-    session_id = key->session_id;
-    if (!st.execute(true)) continue;
-    RoomKey& rank = found.emplace_back();
-    rank.room_id = room_id;
-    rank.session_id = session_id;
-    rank.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
+  for (size_t begin = 0; begin < wanted.size(); begin += kBatch) {
+    const size_t end = std::min(wanted.size(), begin + kBatch);
+    std::string query =
+        "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified "
+        "FROM rk_keys WHERE user_id = :user_id AND version = :version "
+        "AND (room_id, session_id) IN (VALUES ";
+    for (size_t i = begin; i < end; ++i) query += i == begin ? "(?, ?)" : ", (?, ?)";
+    query += ")";
+    RoomKey row;
+    long long first_message_index = 0, forwarded_count = 0;
+    int is_verified = 0;
+    soci::statement st(sql_);
+    st.exchange(into(row.room_id));
+    st.exchange(into(row.session_id));
+    st.exchange(into(first_message_index));
+    st.exchange(into(forwarded_count));
+    st.exchange(into(is_verified));
+    st.exchange(use(user_id));
+    st.exchange(use(id));
+    for (size_t i = begin; i < end; ++i) {
+      st.exchange(use(wanted[i]->room_id));
+      st.exchange(use(wanted[i]->session_id));
+    }
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) {
+      row.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
+      found.push_back(row);
+    }
   }
   return found;
 }

@@ -1,0 +1,12 @@
+# Fails unless `nm -D --defined-only MODULE` lists exactly the one entry symbol.
+execute_process(COMMAND nm -D --defined-only ${MODULE} OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${MODULE}")
+endif()
+string(STRIP "${symbols}" symbols)
+string(REPLACE "\n" ";" lines "${symbols}")
+list(LENGTH lines count)
+if(NOT count EQUAL 1 OR NOT symbols MATCHES " T mxm_module_entry$")
+  message(FATAL_ERROR "expected only mxm_module_entry, got:\n${symbols}")
+endif()
+message(STATUS "exports: ${symbols}")

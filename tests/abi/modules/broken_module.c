@@ -1,0 +1,78 @@
+/* Deliberately broken modules, one per BROKEN_* definition, each refused or contained by a
+ * correct host. Built as separate shared objects by tests/abi/CMakeLists.txt. */
+#include <roomkeys/mxm_module.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char kPath[] = "/_matrix/client/v3/room_keys/version";
+
+/* Answers nothing: the host must answer 500 itself. */
+static void silent_handler(void* data, const mxm_request* req, mxm_responder* resp) {
+  (void)data;
+  (void)req;
+  (void)resp;
+}
+
+static mxm_status create(const mxm_host_api* api, mxm_module** out, mxm_error* err) {
+  static int instance;
+  mxm_route route;
+#ifdef BROKEN_CREATE_FAILS
+  (void)api;
+  (void)out;
+  snprintf(err->message, sizeof err->message, "this module always fails to create");
+  return MXM_E_CONFIG;
+#endif
+  (void)err;
+  memset(&route, 0, sizeof route);
+  route.struct_size = (uint32_t)sizeof route;
+  route.method = MXM_GET;
+  route.path_template.ptr = kPath;
+  route.path_template.len = sizeof kPath - 1;
+  route.flags = MXM_ROUTE_REQUIRES_AUTH;
+  route.handler = silent_handler;
+  api->register_route(api->host, &route);
+  *out = (mxm_module*)&instance;
+  return MXM_OK;
+}
+
+static mxm_status start(mxm_module* m, mxm_error* err) {
+  (void)m;
+  (void)err;
+  return MXM_OK;
+}
+static void stop(mxm_module* m) { (void)m; }
+static void destroy(mxm_module* m) { (void)m; }
+
+static const mxm_module_desc kDesc = {sizeof(mxm_module_desc),
+#ifdef BROKEN_WRONG_MAGIC
+                                      0xDEADBEEFu,
+#else
+                                       MXM_MODULE_MAGIC,
+#endif
+#ifdef BROKEN_WRONG_MAJOR
+                                      MXM_ABI_MAJOR + 1,
+#else
+                                       MXM_ABI_MAJOR,
+#endif
+                                      MXM_ABI_MINOR,
+                                      {"broken", 6},
+                                      {"0.0.0", 5},
+                                      create,
+                                      start,
+                                      stop,
+                                      destroy};
+
+#ifndef BROKEN_NO_ENTRY
+MXM_EXPORT const mxm_module_desc* mxm_module_entry(uint16_t host_abi_major,
+                                                   uint16_t host_abi_minor) {
+  (void)host_abi_major;
+  (void)host_abi_minor;
+#ifdef BROKEN_NULL_ENTRY
+  return NULL;
+#else
+  return &kDesc;
+#endif
+}
+#else
+MXM_EXPORT const mxm_module_desc* not_the_entry(void) { return &kDesc; }
+#endif

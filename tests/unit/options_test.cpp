@@ -1,0 +1,64 @@
+#include "server/options.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace roomkeys::server {
+namespace {
+
+ParsedOptions parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "roomkeys-server");
+  return parse_options(static_cast<int>(args.size()), const_cast<char**>(args.data()));
+}
+
+TEST(Options, Defaults) {
+  auto parsed = parse({});
+  ASSERT_TRUE(parsed.options);
+  EXPECT_EQ(parsed.options->listen_host, "127.0.0.1");
+  EXPECT_EQ(parsed.options->listen_port, 8008);
+  EXPECT_EQ(parsed.options->database, "sqlite:roomkeys.db");
+  EXPECT_EQ(parsed.options->max_body_bytes, 16u * 1024 * 1024);
+}
+
+TEST(Options, ReadsEveryFlag) {
+  auto parsed =
+      parse({"--listen", "0.0.0.0:0", "--database=sqlite:/tmp/x.db", "--token", "abc=@a:x",
+             "--token", "def=@b:x", "--tokens-file", "t.txt", "--module", "/m.so",
+             "--max-body-bytes", "1024", "--threads", "8", "--log-level", "debug"});
+  ASSERT_TRUE(parsed.options) << parsed.error;
+  const Options& o = *parsed.options;
+  EXPECT_EQ(o.listen_host, "0.0.0.0");
+  EXPECT_EQ(o.listen_port, 0);
+  EXPECT_EQ(o.database, "sqlite:/tmp/x.db");
+  EXPECT_EQ(o.tokens.at("abc"), "@a:x");
+  EXPECT_EQ(o.tokens.at("def"), "@b:x");
+  EXPECT_EQ(o.tokens_files.at(0), "t.txt");
+  EXPECT_EQ(o.module_path, "/m.so");
+  EXPECT_EQ(o.max_body_bytes, 1024u);
+  EXPECT_EQ(o.threads, 8);
+}
+
+TEST(Options, Ipv6Listen) {
+  auto parsed = parse({"--listen", "[::1]:9000"});
+  ASSERT_TRUE(parsed.options);
+  EXPECT_EQ(parsed.options->listen_host, "::1");
+  EXPECT_EQ(parsed.options->listen_port, 9000);
+}
+
+TEST(Options, RejectsBadInput) {
+  for (auto args : std::vector<std::vector<const char*>>{{"--listen", "nope"},
+                                                         {"--listen", "h:70000"},
+                                                         {"--token", "no-user"},
+                                                         {"--max-body-bytes", "-1"},
+                                                         {"--threads", "0"},
+                                                         {"--bogus"},
+                                                         {"--database"}}) {
+    auto parsed = parse(args);
+    EXPECT_FALSE(parsed.options) << args[0];
+    EXPECT_FALSE(parsed.error.empty());
+  }
+}
+
+}  // namespace
+}  // namespace roomkeys::server
