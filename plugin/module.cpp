@@ -225,6 +225,29 @@ void stop(mxm_module* m) {
 
 void destroy(mxm_module* m) { delete m; }
 
+using Purge = Status (KeyBackupService::*)(const std::string&);
+
+mxm_status purge(mxm_module* m, mxm_str id, Purge what, mxm_error* err) {
+  return run_guarded(err, [&] {
+    if (id.ptr == nullptr || id.len == 0) {
+      set_error(err, "empty id");
+      return MXM_E_INVALID_ARG;
+    }
+    Status status = (m->service.get()->*what)(std::string(view(id)));
+    if (status.is_ok()) return MXM_OK;
+    set_error(err, status.message());
+    return MXM_E_STORAGE;
+  });
+}
+
+mxm_status purge_user(mxm_module* m, mxm_str user_id, mxm_error* err) {
+  return purge(m, user_id, &KeyBackupService::purge_user, err);
+}
+
+mxm_status purge_room(mxm_module* m, mxm_str room_id, mxm_error* err) {
+  return purge(m, room_id, &KeyBackupService::purge_room, err);
+}
+
 const mxm_module_desc kDescriptor = {
     sizeof(mxm_module_desc),
     MXM_MODULE_MAGIC,
@@ -236,6 +259,8 @@ const mxm_module_desc kDescriptor = {
     start,
     stop,
     destroy,
+    purge_user,
+    purge_room,
 };
 
 }  // namespace

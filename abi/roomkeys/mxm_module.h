@@ -24,7 +24,7 @@
  *                                              storages; registration is only allowed here
  *   storage->migrate(module, err)              for every registered storage, before start
  *   desc->start(module, err)                   traffic may flow once it returns MXM_OK
- *   ... route handlers, concurrently ...
+ *   ... route handlers and purges, concurrently ...
  *   desc->stop(module)                         host dispatches no new request; returns once every
  *                                              handler the module is running has returned
  *   desc->destroy(module)                      releases everything; cannot fail
@@ -208,6 +208,14 @@ typedef struct mxm_module_desc {
   mxm_status (*start)(mxm_module* m, mxm_error* err);
   void (*stop)(mxm_module* m);
   void (*destroy)(mxm_module* m);
+
+  /* Operator purges, called by the host between start and stop, from any thread.
+   * purge_user: the account is deactivated; all its keys go and all its backup versions are
+   * marked deleted (version ids are still never reused). purge_room: the room's keys go from
+   * every user's backups, and the etag of each version that held some changes.
+   * MXM_E_INVALID_ARG for an empty id, MXM_E_STORAGE when the database fails. */
+  mxm_status (*purge_user)(mxm_module* m, mxm_str user_id, mxm_error* err);
+  mxm_status (*purge_room)(mxm_module* m, mxm_str room_id, mxm_error* err);
 } mxm_module_desc;
 
 /* The ONLY exported symbol. Returns NULL if this module cannot serve the host's ABI major. */

@@ -233,6 +233,30 @@ TEST_F(PluginTest, ServesRequestsThroughTheAbi) {
   EXPECT_EQ(other_user.status, 404);
 }
 
+TEST_F(PluginTest, OperatorPurges) {
+  create_and_start();
+  const std::string key =
+      R"({"sessions":{"s":{"first_message_index":0,"forwarded_count":0,"is_verified":true,"session_data":"x"}}})";
+  for (const char* user : {"@alice:x", "@bob:x"}) {
+    call(MXM_POST, kVersion, R"({"algorithm":"a","auth_data":{}})", {}, {}, user);
+    call(MXM_PUT, kRoomKeys, key, {{"roomId", "!gone:x"}}, {{"version", "1"}}, user);
+    call(MXM_PUT, kRoomKeys, key, {{"roomId", "!kept:x"}}, {{"version", "1"}}, user);
+  }
+  const auto before = nlohmann::json::parse(call(MXM_GET, kVersion, "", {}, {}, "@bob:x").body);
+  mxm_error err{};
+  const std::string room = "!gone:x", user = "@alice:x";
+  ASSERT_EQ(desc_->purge_room(module_, {room.data(), room.size()}, &err), MXM_OK) << err.message;
+  const auto after = nlohmann::json::parse(call(MXM_GET, kVersion, "", {}, {}, "@bob:x").body);
+  EXPECT_EQ(after["count"], 1);
+  EXPECT_NE(after["etag"], before["etag"]);
+  ASSERT_EQ(desc_->purge_user(module_, {user.data(), user.size()}, &err), MXM_OK) << err.message;
+  EXPECT_EQ(call(MXM_GET, kVersion).status, 404);
+  EXPECT_EQ(nlohmann::json::parse(
+                call(MXM_POST, kVersion, R"({"algorithm":"a","auth_data":{}})").body)["version"],
+            "2");  // ids are never reused
+  EXPECT_EQ(desc_->purge_user(module_, {nullptr, 0}, &err), MXM_E_INVALID_ARG);
+}
+
 TEST_F(PluginTest, RegistrationOutsideCreateIsRefusedByTheHost) {
   create_and_start();
   mxm_route route{};

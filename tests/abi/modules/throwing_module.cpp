@@ -47,7 +47,9 @@ const mxm_module_desc kDesc = {sizeof(mxm_module_desc),
                                create,
                                start,
                                stop,
-                               destroy};
+                               destroy,
+                               nullptr,
+                               nullptr};
 
 }  // namespace
 
