@@ -119,22 +119,19 @@ void dispatch(void* handler_data, const mxm_request* req, mxm_responder* resp) {
   });
 }
 
+// A storage Status as an ABI status, its message in `err`.
+mxm_status storage_status(const Status& status, mxm_error* err) {
+  if (status.is_ok()) return MXM_OK;
+  set_error(err, status.message());
+  return MXM_E_STORAGE;
+}
+
 mxm_status migrate(mxm_module* m, mxm_error* err) {
-  return run_guarded(err, [&] {
-    Status status = m->repository->migrate();
-    if (status.is_ok()) return MXM_OK;
-    set_error(err, status.message());
-    return MXM_E_STORAGE;
-  });
+  return run_guarded(err, [&] { return storage_status(m->repository->migrate(), err); });
 }
 
 mxm_status health(mxm_module* m, mxm_error* err) {
-  return run_guarded(err, [&] {
-    Status status = m->repository->health();
-    if (status.is_ok()) return MXM_OK;
-    set_error(err, status.message());
-    return MXM_E_STORAGE;
-  });
+  return run_guarded(err, [&] { return storage_status(m->repository->health(), err); });
 }
 
 mxm_status register_everything(mxm_module& m, mxm_error* err) {
@@ -228,15 +225,12 @@ void destroy(mxm_module* m) { delete m; }
 using Purge = Status (KeyBackupService::*)(const std::string&);
 
 mxm_status purge(mxm_module* m, mxm_str id, Purge what, mxm_error* err) {
-  return run_guarded(err, [&] {
+  return run_guarded(err, [&]() -> mxm_status {
     if (id.ptr == nullptr || id.len == 0) {
       set_error(err, "empty id");
       return MXM_E_INVALID_ARG;
     }
-    Status status = (m->service.get()->*what)(std::string(view(id)));
-    if (status.is_ok()) return MXM_OK;
-    set_error(err, status.message());
-    return MXM_E_STORAGE;
+    return storage_status((m->service.get()->*what)(std::string(view(id))), err);
   });
 }
 

@@ -17,6 +17,28 @@ struct ScopedQuery {
   }
 };
 
+// The columns of one key row, as the into() targets of a statement.
+struct KeyRow {
+  RoomKey key;
+  long long first_message_index = 0, forwarded_count = 0;
+  int is_verified = 0;
+
+  // SELECT room_id, session_id, first_message_index, forwarded_count, is_verified
+  // [, session_data], in that order.
+  void bind(soci::statement& st, bool with_session_data) {
+    st.exchange(into(key.room_id));
+    st.exchange(into(key.session_id));
+    st.exchange(into(first_message_index));
+    st.exchange(into(forwarded_count));
+    st.exchange(into(is_verified));
+    if (with_session_data) st.exchange(into(key.session_data));
+  }
+  const RoomKey& fetched() {
+    key.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
+    return key;
+  }
+};
+
 void bind_scope(soci::statement& st, const std::string& user_id, const long long& version,
                 KeyScope scope) {
   st.exchange(use(user_id));
@@ -126,15 +148,9 @@ std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int
         "AND (room_id, session_id) IN (VALUES ";
     for (size_t i = begin; i < end; ++i) query += i == begin ? "(?, ?)" : ", (?, ?)";
     query += ")";
-    RoomKey row;
-    long long first_message_index = 0, forwarded_count = 0;
-    int is_verified = 0;
+    KeyRow row;
     soci::statement st(sql_);
-    st.exchange(into(row.room_id));
-    st.exchange(into(row.session_id));
-    st.exchange(into(first_message_index));
-    st.exchange(into(forwarded_count));
-    st.exchange(into(is_verified));
+    row.bind(st, false);
     st.exchange(use(user_id));
     st.exchange(use(id));
     for (size_t i = begin; i < end; ++i) {
@@ -145,10 +161,7 @@ std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int
     st.prepare(query);
     st.define_and_bind();
     st.execute(false);
-    while (st.fetch()) {
-      row.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
-      found.push_back(row);
-    }
+    while (st.fetch()) found.push_back(row.fetched());
   }
   return found;
 }
@@ -194,16 +207,9 @@ int64_t SociTransaction::delete_keys(const std::string& user_id, int64_t version
 void SociTransaction::for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
                                    const std::function<bool(const RoomKey&)>& visit) {
   const long long id = version;
-  RoomKey key;
-  long long first_message_index = 0, forwarded_count = 0;
-  int is_verified = 0;
+  KeyRow row;
   soci::statement st(sql_);
-  st.exchange(into(key.room_id));
-  st.exchange(into(key.session_id));
-  st.exchange(into(first_message_index));
-  st.exchange(into(forwarded_count));
-  st.exchange(into(is_verified));
-  st.exchange(into(key.session_data));
+  row.bind(st, true);
   bind_scope(st, user_id, id, scope);
   st.alloc();
   st.prepare(
@@ -213,8 +219,7 @@ void SociTransaction::for_each_key(const std::string& user_id, int64_t version, 
   st.define_and_bind();
   st.execute(false);
   while (st.fetch()) {
-    key.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
-    if (!visit(key)) break;
+    if (!visit(row.fetched())) break;
   }
 }
 
