@@ -25,6 +25,19 @@ namespace roomkeys::server {
 namespace {
 
 constexpr size_t kStreamBufferBytes = 64 * 1024;
+
+// Pistache writes only typed headers; Retry-After is not among its own.
+class RetryAfter final : public Pistache::Http::Header::Header {
+ public:
+  NAME("Retry-After")
+  RetryAfter() = default;
+  explicit RetryAfter(int64_t seconds) : seconds_(seconds) {}
+  void parse(const std::string& data) override { seconds_ = std::stoll(data); }
+  void write(std::ostream& os) const override { os << seconds_; }
+
+ private:
+  int64_t seconds_ = 0;
+};
 std::atomic<uint64_t> request_counter{0};
 
 void add_common_headers(ResponseWriter& writer, std::string_view content_type) {
@@ -180,6 +193,15 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
                           "Unrecognised access token");
       case TokenAuth::Outcome::kOk:
         break;
+    }
+  }
+  if (limiter_->enabled() && (match.route->flags & MXM_ROUTE_RATE_LIMITED) != 0) {
+    if (const int64_t wait_ms = limiter_->acquire(user_id); wait_ms > 0) {
+      response.headers().add(std::make_shared<RetryAfter>((wait_ms + 999) / 1000));
+      return send_json(response, static_cast<Code>(429),
+                       "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many requests\","
+                       "\"retry_after_ms\":" +
+                           std::to_string(wait_ms) + "}");
     }
   }
   if (request.body().size() > max_body_bytes_) {

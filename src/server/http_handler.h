@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "server/module_host.h"
+#include "server/rate_limiter.h"
 #include "server/token_auth.h"
 
 namespace roomkeys::server {
@@ -21,8 +22,9 @@ class HttpHandler final : public Pistache::Http::Handler {
  public:
   HTTP_PROTOTYPE(HttpHandler)
 
-  HttpHandler(const ModuleHost* module, const TokenAuth* auth, size_t max_body_bytes)
-      : module_(module), auth_(auth), max_body_bytes_(max_body_bytes) {}
+  HttpHandler(const ModuleHost* module, const TokenAuth* auth, RateLimiter* limiter,
+              size_t max_body_bytes)
+      : module_(module), auth_(auth), limiter_(limiter), max_body_bytes_(max_body_bytes) {}
 
   void onRequest(const Pistache::Http::Request& request,
                  Pistache::Http::ResponseWriter response) override;
@@ -30,6 +32,7 @@ class HttpHandler final : public Pistache::Http::Handler {
  private:
   const ModuleHost* module_;
   const TokenAuth* auth_;
+  RateLimiter* limiter_;
   size_t max_body_bytes_;
 };
 

@@ -85,8 +85,11 @@ int run(const Options& options) {
                     .threads(options.threads)
                     .flags(Pistache::Tcp::Options::ReuseAddr)
                     .maxRequestSize(max_request));
+  const double burst =
+      options.rate_burst > 0 ? options.rate_burst : std::max(1.0, 2 * options.rate_limit);
+  RateLimiter limiter(options.rate_limit, burst);
   endpoint.setHandler(
-      Pistache::Http::make_handler<HttpHandler>(&module, &auth, options.max_body_bytes));
+      Pistache::Http::make_handler<HttpHandler>(&module, &auth, &limiter, options.max_body_bytes));
   try {
     endpoint.serveThreaded();
   } catch (const std::exception& e) {

@@ -1,7 +1,7 @@
 #include "server/options.h"
 
 #include <charconv>
-#include <functional>
+#include <cstdlib>
 
 namespace roomkeys::server {
 namespace {
@@ -13,6 +13,14 @@ bool parse_number(const std::string& text, T& out, T min, T max) {
   if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
     return false;
   }
+  out = value;
+  return true;
+}
+
+bool parse_decimal(const std::string& text, double& out) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(value >= 0) || value > 1e6) return false;
   out = value;
   return true;
 }
@@ -49,6 +57,8 @@ module through its C ABI.
   --threads N               HTTP worker threads (default 4)
   --pool-size N             database connections (default: as many as threads)
   --allowed-algorithms A,B  accept only these backup algorithms (default: any)
+  --rate-limit N            per-user limit in requests per second (default 0: none)
+  --rate-burst N            requests a user may send at once (default: twice the rate)
   --log-level LEVEL         trace, debug, info, warn, error (default info)
   --help                    print this text
   --version                 print the version
@@ -104,6 +114,10 @@ ParsedOptions parse_options(int argc, char** argv) {
       ok = parse_number<size_t>(value, options.pool_size, 1, 1024);
     } else if (flag == "--allowed-algorithms") {
       options.allowed_algorithms = value;
+    } else if (flag == "--rate-limit") {
+      ok = parse_decimal(value, options.rate_limit);
+    } else if (flag == "--rate-burst") {
+      ok = parse_decimal(value, options.rate_burst);
     } else if (flag == "--log-level") {
       options.log_level = value;
       ok = value == "trace" || value == "debug" || value == "info" || value == "warn" ||

@@ -20,6 +20,8 @@ struct Options {
   int threads = 4;
   size_t pool_size = 0;            // 0: as many connections as threads
   std::string allowed_algorithms;  // comma-separated; empty accepts any
+  double rate_limit = 0;           // requests per second per user; 0: no limit
+  double rate_burst = 0;           // 0: twice the rate (at least 1)
   std::string log_level = "info";
   bool help = false;
   bool version = false;

@@ -47,3 +47,24 @@ TEST_F(LimitsTest, DeepOrOddJsonIsABadRequestNotACrash) {
 
 }  // namespace
 }  // namespace roomkeys::testing
+
+namespace roomkeys::testing {
+namespace {
+
+class RateLimitTest : public E2eTest {
+ protected:
+  void SetUp() override { start({"--rate-limit", "0.5", "--rate-burst", "3"}); }
+};
+
+TEST_F(RateLimitTest, TooManyRequestsAre429WithRetryAfter) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(call("GET", "/room_keys/version").status, 404);
+  auto limited = call("GET", "/room_keys/version");
+  expect_error(limited, 429, "M_LIMIT_EXCEEDED");
+  EXPECT_GT(limited.json()["retry_after_ms"].get<int64_t>(), 0);
+  EXPECT_GE(std::stoi(limited.header("retry-after")), 1);
+  EXPECT_EQ(limited.header("access-control-allow-origin"), "*");
+  EXPECT_EQ(call("GET", "/room_keys/version", "", kBob).status, 404);  // per user
+}
+
+}  // namespace
+}  // namespace roomkeys::testing
