@@ -13,6 +13,7 @@ struct Migration {
 };
 
 const std::vector<Migration>& sqlite_migrations();
+const std::vector<Migration>& mysql_migrations();
 
 // The statements of a migration script, comments and blank lines dropped.
 std::vector<std::string> split_sql_statements(const std::string& script);

@@ -1,5 +1,6 @@
 #include "storage/soci_repository.h"
 
+#include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
@@ -14,12 +15,11 @@
 namespace roomkeys {
 namespace {
 
-constexpr int kWriteAttempts = 5;  // a busy database is retried, bounded
-constexpr int kBusyTimeoutMs = 10000;
+constexpr int kAttempts = 5;  // transient conflicts are retried, bounded
+constexpr int kSqliteBusyTimeoutSeconds = 10;
 
-enum class Failure { kTransient, kUnavailable, kInternal };
+enum class Failure { kTransient, kConnectionLost, kUnavailable, kInternal };
 
-// SQLite result codes that mean "try again" or "the database file is not usable right now".
 Failure classify(const soci::soci_error& error) {
   if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
     switch (sqlite->result() & 0xff) {
@@ -37,82 +37,205 @@ Failure classify(const soci::soci_error& error) {
         return Failure::kInternal;
     }
   }
-  return Failure::kInternal;
+  if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error)) {
+    switch (mysql->err_num_) {
+      case 1205:  // lock wait timeout
+      case 1213:  // deadlock
+        return Failure::kTransient;
+      case 1040:  // too many connections
+      case 1053:  // server shutdown in progress
+      case 1927:  // connection killed
+      case 2002:  // cannot connect (socket)
+      case 2003:  // cannot connect (TCP)
+      case 2005:  // unknown host
+      case 2006:  // server has gone away
+      case 2013:  // lost connection during query
+      case 2055:  // lost connection
+        return Failure::kConnectionLost;
+      default:
+        return Failure::kInternal;
+    }
+  }
+  return Failure::kUnavailable;  // e.g. SOCI's own "failed to reconnect"
 }
 
-std::string sqlite_connect_string(const std::string& path) {
-  return "db=\"" + path + "\" timeout=" + std::to_string(kBusyTimeoutMs / 1000);
+// A value for a SOCI connection string: quoted, with ' and \ escaped.
+std::string quoted(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// How to reach and speak to one kind of database.
+struct Backend {
+  const soci::backend_factory* factory;
+  std::string connect_string;
+  const SqlDialect* dialect;
+  const std::vector<Migration>* migrations;
+  std::vector<std::string> on_connect;  // after every (re)connect
+};
+
+Result<Backend> backend_for(const DatabaseUrl& url) {
+  if (url.backend == DatabaseUrl::Backend::kSqlite) {
+    if (url.path.find('"') != std::string::npos) {
+      return Status::error(Status::Code::kInvalidArgument, "database path contains '\"'");
+    }
+    return Backend{&soci::sqlite3,
+                   "db=\"" + url.path + "\" timeout=" + std::to_string(kSqliteBusyTimeoutSeconds),
+                   &SqlDialect::sqlite(),
+                   &sqlite_migrations(),
+                   // WAL lets readers run beside the one writer; FULL sync because a lost
+                   // backup is lost history.
+                   {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"}};
+  }
+  std::string connect = "db=" + quoted(url.database) + " user=" + quoted(url.user) +
+                        " password=" + quoted(url.password) +
+                        " charset=utf8mb4 connect_timeout=3 read_timeout=60 write_timeout=60";
+  connect += url.socket.empty() ? " host=" + quoted(url.host) + " port=" + std::to_string(url.port)
+                                : " unix_socket=" + quoted(url.socket);
+  return Backend{&soci::mysql,
+                 connect,
+                 &SqlDialect::mysql(),
+                 &mysql_migrations(),
+                 {"SET SESSION innodb_lock_wait_timeout = 10"}};
 }
 
 class SociRepository final : public Repository {
  public:
-  SociRepository(size_t pool_size, std::function<void(std::string_view)> log_error)
-      : pool_(pool_size), pool_size_(pool_size), log_error_(std::move(log_error)) {}
+  SociRepository(Backend backend, DatabaseUrl url, size_t pool_size,
+                 std::function<void(std::string_view)> log_error)
+      : backend_(std::move(backend)),
+        url_(std::move(url)),
+        pool_(pool_size),
+        broken_(pool_size, 0),
+        log_error_(std::move(log_error)) {}
 
-  Status connect(const DatabaseUrl& url) {
-    if (url.path.find('"') != std::string::npos) {
-      return Status::error(Status::Code::kInvalidArgument, "database path contains '\"'");
-    }
+  Status connect() {
     try {
-      for (size_t i = 0; i < pool_size_; ++i) {
-        soci::session& sql = pool_.at(i);
-        sql.open(soci::sqlite3, sqlite_connect_string(url.path));
-        // WAL lets readers run beside the one writer; FULL sync because a lost backup is lost
-        // history.
-        sql << "PRAGMA journal_mode = WAL";
-        sql << "PRAGMA synchronous = FULL";
+      for (size_t i = 0; i < broken_.size(); ++i) {
+        pool_.at(i).open(*backend_.factory, backend_.connect_string);
+        configure(pool_.at(i));
       }
     } catch (const soci::soci_error& e) {
-      return Status::error(Status::Code::kUnavailable,
-                           "cannot open database " + url.path + ": " + e.get_error_message());
+      return Status::error(Status::Code::kUnavailable, "cannot open database " + url_.describe() +
+                                                           ": " + e.get_error_message());
     }
     return Status::ok();
   }
 
   Status run(Mode mode, const Work& work) override {
-    const int attempts = mode == Mode::kWrite ? kWriteAttempts : 1;
     Status status;
-    for (int attempt = 1; attempt <= attempts; ++attempt) {
-      bool transient = false;
-      status = run_once(mode, work, transient);
-      if (!transient) return status;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+      bool retry = false;
+      status = run_once(mode, work, retry);
+      if (!retry) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
     }
     return status;
   }
 
-  Status migrate() override { return apply_migrations(); }
-
-  int schema_version() const override {
-    const auto& migrations = sqlite_migrations();
-    return migrations.empty() ? 0 : migrations.back().version;
-  }
-
-  Status health() override {
+  Status migrate() override {
+    Lease lease(*this);
+    soci::session& sql = lease.session();
+    const bool is_mysql = url_.backend == DatabaseUrl::Backend::kMysql;
     try {
-      soci::session sql(pool_);
-      int one = 0;
-      sql << "SELECT 1", soci::into(one);
+      // Two processes starting on one database migrate one after the other.
+      if (is_mysql) {
+        int locked = 0;
+        sql << "SELECT GET_LOCK('roomkeys_migrations', 60)", soci::into(locked);
+        if (locked != 1) {
+          return Status::error(Status::Code::kUnavailable,
+                               "another process holds the migration lock");
+        }
+      } else {
+        sql << "BEGIN IMMEDIATE";
+      }
+      sql << "CREATE TABLE IF NOT EXISTS rk_schema_version (version INTEGER NOT NULL PRIMARY "
+             "KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT "
+             "CURRENT_TIMESTAMP)";
+      int applied = 0;
+      soci::indicator ind = soci::i_null;
+      sql << "SELECT MAX(version) FROM rk_schema_version", soci::into(applied, ind);
+      if (ind != soci::i_ok) applied = 0;
+      for (const Migration& m : *backend_.migrations) {
+        if (m.version <= applied) continue;
+        // MySQL commits each DDL statement by itself; SQLite runs them all in this transaction.
+        for (const std::string& statement : split_sql_statements(m.sql)) sql << statement;
+        const std::string name = m.name;
+        sql << "INSERT INTO rk_schema_version (version, name) VALUES (:version, :name)",
+            soci::use(m.version), soci::use(name);
+      }
+      sql << (is_mysql ? "SELECT RELEASE_LOCK('roomkeys_migrations')" : "COMMIT");
       return Status::ok();
     } catch (const soci::soci_error& e) {
-      log("health check failed: ", e);
-      return Status::error(Status::Code::kUnavailable, "The database is unavailable.");
+      rollback(sql);
+      lease.mark_broken_if(classify(e));
+      log("migration failed: ", e);
+      return Status::error(Status::Code::kUnavailable,
+                           std::string("schema migration failed: ") + e.get_error_message());
     }
   }
 
+  int schema_version() const override {
+    return backend_.migrations->empty() ? 0 : backend_.migrations->back().version;
+  }
+
+  Status health() override {
+    return run(Mode::kRead, [](Transaction&) { return Status::ok(); });
+  }
+
  private:
-  Status run_once(Mode mode, const Work& work, bool& transient) {
-    soci::session sql(pool_);
+  // One pooled connection for one unit of work, reconnected first if it broke last time.
+  class Lease {
+   public:
+    explicit Lease(SociRepository& repo) : repo_(repo), position_(repo.pool_.lease()) {}
+    ~Lease() { repo_.pool_.give_back(position_); }
+    soci::session& session() { return repo_.pool_.at(position_); }
+    // Reconnects when needed; throws soci_error while the database is away.
+    void ensure_connected() {
+      if (!repo_.broken_[position_]) return;
+      session().reconnect();
+      repo_.configure(session());
+      repo_.broken_[position_] = 0;
+    }
+    void mark_broken_if(Failure failure) {
+      if (failure == Failure::kConnectionLost) repo_.broken_[position_] = 1;
+    }
+
+   private:
+    SociRepository& repo_;
+    size_t position_;
+  };
+
+  void configure(soci::session& sql) {
+    for (const std::string& statement : backend_.on_connect) sql << statement;
+  }
+
+  Status run_once(Mode mode, const Work& work, bool& retry) {
+    Lease lease(*this);
+    soci::session& sql = lease.session();
+    bool committing = false;
     try {
-      sql << (mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
-      SociTransaction tx(sql);
+      lease.ensure_connected();
+      const auto& begin =
+          mode == Mode::kWrite ? backend_.dialect->begin_write : backend_.dialect->begin_read;
+      for (const std::string& statement : begin) sql << statement;
+      SociTransaction tx(sql, *backend_.dialect);
       Status status = work(tx);
+      committing = status.is_ok();
       sql << (status.is_ok() ? "COMMIT" : "ROLLBACK");
       return status;
     } catch (const soci::soci_error& e) {
       rollback(sql);
       const Failure failure = classify(e);
-      transient = failure == Failure::kTransient;
+      lease.mark_broken_if(failure);
+      // A conflict is retried from the start; so is a connection found dead before COMMIT
+      // (the retry reconnects). A COMMIT whose answer was lost is never replayed.
+      retry = failure == Failure::kTransient ||
+              (failure == Failure::kConnectionLost && !committing && !reconnect_failed(e));
       log("database error: ", e);
       if (failure == Failure::kInternal) {
         return Status::error(Status::Code::kInternal, "Internal database error.");
@@ -121,31 +244,11 @@ class SociRepository final : public Repository {
     }
   }
 
-  Status apply_migrations() {
-    soci::session sql(pool_);
-    try {
-      sql << "BEGIN IMMEDIATE";
-      sql << "CREATE TABLE IF NOT EXISTS rk_schema_version (version INTEGER NOT NULL PRIMARY "
-             "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)";
-      int applied = 0;
-      soci::indicator ind = soci::i_null;
-      sql << "SELECT MAX(version) FROM rk_schema_version", soci::into(applied, ind);
-      if (ind != soci::i_ok) applied = 0;
-      for (const Migration& m : sqlite_migrations()) {
-        if (m.version <= applied) continue;
-        for (const std::string& statement : split_sql_statements(m.sql)) sql << statement;
-        const std::string name = m.name;
-        sql << "INSERT INTO rk_schema_version (version, name) VALUES (:version, :name)",
-            soci::use(m.version), soci::use(name);
-      }
-      sql << "COMMIT";
-      return Status::ok();
-    } catch (const soci::soci_error& e) {
-      rollback(sql);
-      log("migration failed: ", e);
-      return Status::error(Status::Code::kUnavailable,
-                           std::string("schema migration failed: ") + e.get_error_message());
-    }
+  // The connection could not even be made: retrying at once would fail the same way.
+  static bool reconnect_failed(const soci::soci_error& e) {
+    const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&e);
+    return mysql == nullptr || mysql->err_num_ == 2002 || mysql->err_num_ == 2003 ||
+           mysql->err_num_ == 2005;
   }
 
   static void rollback(soci::session& sql) {
@@ -161,8 +264,10 @@ class SociRepository final : public Repository {
     if (log_error_) log_error_(context + e.get_error_message());
   }
 
-  mutable soci::connection_pool pool_;
-  size_t pool_size_;
+  Backend backend_;
+  DatabaseUrl url_;
+  soci::connection_pool pool_;
+  std::vector<char> broken_;  // per pooled connection; touched only by its lease holder
   std::function<void(std::string_view)> log_error_;
 };
 
@@ -174,8 +279,11 @@ Result<std::unique_ptr<Repository>> open_soci_repository(const RepositoryOptions
   if (options.pool_size == 0) {
     return Status::error(Status::Code::kInvalidArgument, "pool size must be at least 1");
   }
-  auto repository = std::make_unique<SociRepository>(options.pool_size, options.log_error);
-  Status status = repository->connect(url.value());
+  auto backend = backend_for(url.value());
+  if (!backend.is_ok()) return backend.status();
+  auto repository = std::make_unique<SociRepository>(std::move(backend.value()), url.value(),
+                                                     options.pool_size, options.log_error);
+  Status status = repository->connect();
   if (!status.is_ok()) return status;
   return std::unique_ptr<Repository>(std::move(repository));
 }

@@ -50,9 +50,7 @@ void bind_scope(soci::statement& st, const std::string& user_id, const long long
 }  // namespace
 
 void SociTransaction::lock_user(const std::string& user_id) {
-  // SQLite write transactions are already exclusive (BEGIN IMMEDIATE); this only makes the row.
-  sql_ << "INSERT INTO rk_users (user_id) VALUES (:user_id) ON CONFLICT (user_id) DO NOTHING",
-      use(user_id);
+  sql_ << dialect_.lock_user, use(user_id);
 }
 
 std::optional<BackupVersion> SociTransaction::select_version(const std::string& where,
@@ -145,8 +143,12 @@ std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int
     std::string query =
         "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified "
         "FROM rk_keys WHERE user_id = :user_id AND version = :version "
-        "AND (room_id, session_id) IN (VALUES ";
-    for (size_t i = begin; i < end; ++i) query += i == begin ? "(?, ?)" : ", (?, ?)";
+        "AND (room_id, session_id) IN " +
+        dialect_.row_values_open;
+    for (size_t i = begin; i < end; ++i) {
+      const std::string n = std::to_string(i - begin);
+      query += (i == begin ? "(:r" : ", (:r") + n + ", :s" + n + ")";
+    }
     query += ")";
     KeyRow row;
     soci::statement st(sql_);
@@ -168,28 +170,43 @@ std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int
 
 void SociTransaction::upsert_keys(const std::string& user_id, int64_t version,
                                   const std::vector<const RoomKey*>& keys) {
+  // Multi-row statements: one round trip per batch. Batches also stay well under SQLite's
+  // variable limit and MySQL's max_allowed_packet.
+  constexpr size_t kMaxRows = 200;
+  constexpr size_t kMaxBytes = 4 << 20;
   const long long id = version;
-  std::string room_id, session_id, session_data;
-  long long first_message_index = 0, forwarded_count = 0;
-  int is_verified = 0;
-  soci::statement st =
-      (sql_.prepare << "INSERT INTO rk_keys (user_id, version, room_id, session_id, "
-                       "first_message_index, forwarded_count, is_verified, session_data) "
-                       "VALUES (:user_id, :version, :room_id, :session_id, :fmi, :fc, :verified, "
-                       ":session_data) ON CONFLICT (user_id, version, room_id, session_id) DO "
-                       "UPDATE SET first_message_index = excluded.first_message_index, "
-                       "forwarded_count = excluded.forwarded_count, "
-                       "is_verified = excluded.is_verified, session_data = excluded.session_data",
-       use(user_id), use(id), use(room_id), use(session_id), use(first_message_index),
-       use(forwarded_count), use(is_verified), use(session_data));
-  for (const RoomKey* key : keys) {
-    room_id = key->room_id;
-    session_id = key->session_id;
-    first_message_index = key->rank.first_message_index;
-    forwarded_count = key->rank.forwarded_count;
-    is_verified = key->rank.is_verified ? 1 : 0;
-    session_data = key->session_data;
+  std::vector<long long> first_message_index(keys.size()), forwarded_count(keys.size());
+  std::vector<int> is_verified(keys.size());
+  for (size_t begin = 0; begin < keys.size();) {
+    std::string query =
+        "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
+        "forwarded_count, is_verified, session_data) VALUES ";
+    soci::statement st(sql_);
+    size_t end = begin, bytes = 0;
+    while (end < keys.size() && end - begin < kMaxRows && bytes < kMaxBytes) {
+      const RoomKey& key = *keys[end];
+      const std::string n = std::to_string(end - begin);
+      query += (end == begin ? "(:u" : ", (:u") + n + ", :v" + n + ", :r" + n + ", :s" + n +
+               ", :f" + n + ", :c" + n + ", :i" + n + ", :d" + n + ")";
+      first_message_index[end] = key.rank.first_message_index;
+      forwarded_count[end] = key.rank.forwarded_count;
+      is_verified[end] = key.rank.is_verified ? 1 : 0;
+      st.exchange(use(user_id));
+      st.exchange(use(id));
+      st.exchange(use(key.room_id));
+      st.exchange(use(key.session_id));
+      st.exchange(use(first_message_index[end]));
+      st.exchange(use(forwarded_count[end]));
+      st.exchange(use(is_verified[end]));
+      st.exchange(use(key.session_data));
+      bytes += key.session_data.size();
+      ++end;
+    }
+    st.alloc();
+    st.prepare(query + dialect_.upsert_keys_tail);
+    st.define_and_bind();
     st.execute(true);
+    begin = end;
   }
 }
 
@@ -206,20 +223,42 @@ int64_t SociTransaction::delete_keys(const std::string& user_id, int64_t version
 
 void SociTransaction::for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
                                    const std::function<bool(const RoomKey&)>& visit) {
+  // Keyset pages in primary-key order: memory stays bounded even where the client library
+  // buffers a whole result set (MySQL), and each page is an index range scan.
+  constexpr int kPageRows = 500;
   const long long id = version;
-  KeyRow row;
-  soci::statement st(sql_);
-  row.bind(st, true);
-  bind_scope(st, user_id, id, scope);
-  st.alloc();
-  st.prepare(
+  const std::string select =
       "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified, "
       "session_data FROM rk_keys WHERE " +
-      ScopedQuery(scope).where + " ORDER BY room_id, session_id");
-  st.define_and_bind();
-  st.execute(false);
-  while (st.fetch()) {
-    if (!visit(row.fetched())) break;
+      ScopedQuery(scope).where;
+  const std::string order = " ORDER BY room_id, session_id LIMIT " + std::to_string(kPageRows);
+  std::string after_room, after_session;
+  for (bool first_page = true;; first_page = false) {
+    KeyRow row;
+    soci::statement st(sql_);
+    row.bind(st, true);
+    bind_scope(st, user_id, id, scope);
+    std::string query = select;
+    if (!first_page) {
+      query +=
+          " AND (room_id > :after_room OR (room_id = :same_room AND session_id > "
+          ":after_session))";
+      st.exchange(use(after_room));
+      st.exchange(use(after_room));
+      st.exchange(use(after_session));
+    }
+    st.alloc();
+    st.prepare(query + order);
+    st.define_and_bind();
+    st.execute(false);
+    int rows = 0;
+    while (st.fetch()) {
+      ++rows;
+      if (!visit(row.fetched())) return;
+    }
+    if (rows < kPageRows) return;
+    after_room = row.key.room_id;
+    after_session = row.key.session_id;
   }
 }
 

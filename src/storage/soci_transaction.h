@@ -4,12 +4,13 @@
 #include <soci/soci.h>
 
 #include "storage/repository.h"
+#include "storage/sql_dialect.h"
 
 namespace roomkeys {
 
 class SociTransaction final : public Transaction {
  public:
-  explicit SociTransaction(soci::session& sql) : sql_(sql) {}
+  SociTransaction(soci::session& sql, const SqlDialect& dialect) : sql_(sql), dialect_(dialect) {}
 
   void lock_user(const std::string& user_id) override;
   std::optional<BackupVersion> find_version(const std::string& user_id, int64_t version) override;
@@ -35,6 +36,7 @@ class SociTransaction final : public Transaction {
   std::optional<BackupVersion> select_version(const std::string& where, const std::string& user_id,
                                               long long version);
   soci::session& sql_;
+  const SqlDialect& dialect_;
 };
 
 }  // namespace roomkeys

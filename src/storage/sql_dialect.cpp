@@ -1,0 +1,39 @@
+#include "storage/sql_dialect.h"
+
+namespace roomkeys {
+
+const SqlDialect& SqlDialect::sqlite() {
+  static const SqlDialect dialect{
+      {"BEGIN"},
+      // IMMEDIATE takes the write lock at once, so two writers never deadlock on an upgrade.
+      {"BEGIN IMMEDIATE"},
+      "INSERT INTO rk_users (user_id) VALUES (:user_id) ON CONFLICT (user_id) DO NOTHING",
+      " ON CONFLICT (user_id, version, room_id, session_id) DO UPDATE SET "
+      "first_message_index = excluded.first_message_index, "
+      "forwarded_count = excluded.forwarded_count, is_verified = excluded.is_verified, "
+      "session_data = excluded.session_data",
+      "(VALUES ",
+  };
+  return dialect;
+}
+
+const SqlDialect& SqlDialect::mysql() {
+  static const SqlDialect dialect{
+      // A restore reads one consistent snapshot however many pages it takes.
+      {"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+       "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"},
+      // Writers serialise on the user's row; every read after that lock sees the latest commit.
+      {"SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "START TRANSACTION"},
+      // An upsert takes the exclusive row lock directly (INSERT IGNORE would take a shared lock
+      // first, and two shared holders upgrading deadlock).
+      "INSERT INTO rk_users (user_id) VALUES (:user_id) "
+      "ON DUPLICATE KEY UPDATE user_id = VALUES(user_id)",
+      " ON DUPLICATE KEY UPDATE first_message_index = VALUES(first_message_index), "
+      "forwarded_count = VALUES(forwarded_count), is_verified = VALUES(is_verified), "
+      "session_data = VALUES(session_data)",
+      "(",
+  };
+  return dialect;
+}
+
+}  // namespace roomkeys
