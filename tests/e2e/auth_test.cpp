@@ -8,7 +8,7 @@ namespace {
 
 using AuthTest = E2eTest;
 
-TEST_F(AuthTest, MissingAndUnknownTokens) {
+TEST_P(AuthTest, MissingAndUnknownTokens) {
   for (const char* method : {"GET", "POST", "PUT", "DELETE"}) {
     const std::string path =
         std::string(method) == "POST" ? "/room_keys/version" : "/room_keys/keys";
@@ -17,18 +17,18 @@ TEST_F(AuthTest, MissingAndUnknownTokens) {
   }
 }
 
-TEST_F(AuthTest, QueryStringTokensAreNotAccepted) {
+TEST_P(AuthTest, QueryStringTokensAreNotAccepted) {
   expect_error(call("GET", "/room_keys/version?access_token=" + kAlice, "", ""), 401,
                "M_MISSING_TOKEN");
 }
 
-TEST_F(AuthTest, NonBearerSchemesAreMissingTokens) {
+TEST_P(AuthTest, NonBearerSchemesAreMissingTokens) {
   auto r = client_->request("GET", kV3 + "/room_keys/version", "", "",
                             {{"Authorization", "Basic YWxpY2U6cGFzcw=="}});
   expect_error(r, 401, "M_MISSING_TOKEN");
 }
 
-TEST_F(AuthTest, TokensFile) {
+TEST_P(AuthTest, TokensFile) {
   std::ofstream(dir_.file("tokens")) << "# operator tokens\nfile-token @carol:example.org\n";
   start({"--tokens-file", dir_.file("tokens")});
   EXPECT_EQ(create_version("file-token"), "1");
@@ -46,6 +46,8 @@ TEST(AuthWithoutTokens, GeneratesAndPrintsADevToken) {
   EXPECT_EQ(client.request("GET", kV3 + "/room_keys/version", "", token).status, 404);
   EXPECT_EQ(client.request("GET", kV3 + "/room_keys/version", "", "guess").status, 401);
 }
+
+ROOMKEYS_ON_BOTH_BACKENDS(AuthTest);
 
 }  // namespace
 }  // namespace roomkeys::testing

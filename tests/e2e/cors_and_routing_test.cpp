@@ -14,7 +14,7 @@ void expect_cors(const HttpResponse& r) {
   EXPECT_EQ(r.header("content-type"), "application/json");
 }
 
-TEST_F(RoutingTest, EveryAnswerCarriesCorsAndJson) {
+TEST_P(RoutingTest, EveryAnswerCarriesCorsAndJson) {
   const std::string v = create_version();
   call("PUT", "/room_keys/keys/!r:x/s?version=" + v, key_json(0, 0, false));
   for (const auto& r :
@@ -26,7 +26,7 @@ TEST_F(RoutingTest, EveryAnswerCarriesCorsAndJson) {
   }
 }
 
-TEST_F(RoutingTest, OptionsAnswersAnyPathWithoutAuth) {
+TEST_P(RoutingTest, OptionsAnswersAnyPathWithoutAuth) {
   for (const std::string& path :
        {kV3 + "/room_keys/keys", kV3 + "/room_keys/version/1", std::string("/anything/else")}) {
     auto r = client_->request("OPTIONS", path, "", "");
@@ -36,7 +36,7 @@ TEST_F(RoutingTest, OptionsAnswersAnyPathWithoutAuth) {
   expect_error(call("GET", "/room_keys/version"), 404, "M_NOT_FOUND");  // no logic ran
 }
 
-TEST_F(RoutingTest, UnknownPathsAre404Unrecognized) {
+TEST_P(RoutingTest, UnknownPathsAre404Unrecognized) {
   for (const std::string& path : {kV3 + "/room_keys", kV3 + "/room_keys/keys/a/b/c",
                                   std::string("/_matrix/client/v4/room_keys/version"),
                                   std::string("/"), kV3 + "/room_keys/versionx"}) {
@@ -44,7 +44,7 @@ TEST_F(RoutingTest, UnknownPathsAre404Unrecognized) {
   }
 }
 
-TEST_F(RoutingTest, KnownPathsWithOtherMethodsAre405Unrecognized) {
+TEST_P(RoutingTest, KnownPathsWithOtherMethodsAre405Unrecognized) {
   const std::pair<const char*, const char*> cases[] = {
       {"DELETE", "/room_keys/version"}, {"PATCH", "/room_keys/version"},
       {"POST", "/room_keys/version/1"}, {"POST", "/room_keys/keys"},
@@ -54,7 +54,7 @@ TEST_F(RoutingTest, KnownPathsWithOtherMethodsAre405Unrecognized) {
   }
 }
 
-TEST_F(RoutingTest, AllPrefixesShareOneBackup) {
+TEST_P(RoutingTest, AllPrefixesShareOneBackup) {
   auto created = client_->request("POST", "/_matrix/client/r0/room_keys/version",
                                   R"({"algorithm":"a","auth_data":{}})", kAlice);
   ASSERT_EQ(created.status, 200);
@@ -65,6 +65,8 @@ TEST_F(RoutingTest, AllPrefixesShareOneBackup) {
             200);
   EXPECT_EQ(call("GET", "/room_keys/keys/!r:x/s?version=1").status, 200);
 }
+
+ROOMKEYS_ON_BOTH_BACKENDS(RoutingTest);
 
 }  // namespace
 }  // namespace roomkeys::testing

@@ -10,6 +10,7 @@
 #include "e2e/http_client.h"
 #include "e2e/server_process.h"
 #include "storage/temp_dir.h"
+#include "support/test_database.h"
 
 namespace roomkeys::testing {
 
@@ -19,13 +20,14 @@ inline const std::string kV3 = "/_matrix/client/v3";
 inline const char* const kPrefixes[] = {"/_matrix/client/v3", "/_matrix/client/r0",
                                         "/_matrix/client/unstable"};
 
-class E2eTest : public ::testing::Test {
+class E2eTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override { start(); }
 
   void start(std::vector<std::string> extra = {}) {
     server_.reset();
-    std::vector<std::string> args = {"--database", "sqlite:" + dir_.file("roomkeys.db"),
+    if (!db_) db_ = std::make_unique<TestDatabase>(GetParam());
+    std::vector<std::string> args = {"--database", db_->url(),
                                      "--token",    kAlice + "=@alice:example.org",
                                      "--token",    kBob + "=@bob:example.org"};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -69,6 +71,7 @@ class E2eTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> client_;
 };

@@ -27,20 +27,20 @@ class EncodedKeysTest : public E2eTest {
   std::string version_;
 };
 
-TEST_F(EncodedKeysTest, ElementWebEncodeUriComponent) {
+TEST_P(EncodedKeysTest, ElementWebEncodeUriComponent) {
   // encodeURIComponent("!abc:example.org") and a session id with '/', '+' and '='.
   auto ids = stored_ids_after_put("%21abc%3Aexample.org/ab%2Fcd%2Bef%3D");
   EXPECT_EQ(ids.first, "!abc:example.org");
   EXPECT_EQ(ids.second, "ab/cd+ef=");
 }
 
-TEST_F(EncodedKeysTest, ElementXRawCharactersAndEncodedSlash) {
+TEST_P(EncodedKeysTest, ElementXRawCharactersAndEncodedSlash) {
   auto ids = stored_ids_after_put("!abc:example.org/ab%2Fcd+ef=");
   EXPECT_EQ(ids.first, "!abc:example.org");
   EXPECT_EQ(ids.second, "ab/cd+ef=");
 }
 
-TEST_F(EncodedKeysTest, BothEncodingsNameTheSameKey) {
+TEST_P(EncodedKeysTest, BothEncodingsNameTheSameKey) {
   call("PUT", "/room_keys/keys/!abc:example.org/ab%2Fcd+ef=?version=" + version_,
        key_json(0, 0, false, "\"x\""));
   auto r = call("GET", "/room_keys/keys/%21abc%3Aexample.org/ab%2Fcd%2Bef%3D?version=" + version_);
@@ -49,19 +49,19 @@ TEST_F(EncodedKeysTest, BothEncodingsNameTheSameKey) {
   EXPECT_EQ(call("GET", "/room_keys/version").json()["count"], 1);
 }
 
-TEST_F(EncodedKeysTest, DecodedExactlyOnce) {
+TEST_P(EncodedKeysTest, DecodedExactlyOnce) {
   auto ids = stored_ids_after_put("!r:x/a%252Fb");
   EXPECT_EQ(ids.second, "a%2Fb");
 }
 
-TEST_F(EncodedKeysTest, PlusStaysPlusAndPercent2BIsPlus) {
+TEST_P(EncodedKeysTest, PlusStaysPlusAndPercent2BIsPlus) {
   call("PUT", "/room_keys/keys/!r:x/a+b?version=" + version_, key_json(0, 0, false, "\"plus\""));
   EXPECT_EQ(call("GET", "/room_keys/keys/!r:x/a%2Bb?version=" + version_).json()["session_data"],
             "plus");
   expect_error(call("GET", "/room_keys/keys/!r:x/a%20b?version=" + version_), 404, "M_NOT_FOUND");
 }
 
-TEST_F(EncodedKeysTest, FourByteCharactersAndCaseSensitiveIds) {
+TEST_P(EncodedKeysTest, FourByteCharactersAndCaseSensitiveIds) {
   // U+1F511 (key) percent-encoded as UTF-8.
   auto ids = stored_ids_after_put("%21%F0%9F%94%91%3Ax/S%F0%9F%94%91");
   EXPECT_EQ(ids.first, "!\xF0\x9F\x94\x91:x");
@@ -75,19 +75,19 @@ TEST_F(EncodedKeysTest, FourByteCharactersAndCaseSensitiveIds) {
   EXPECT_EQ(call("GET", "/room_keys/version").json()["count"], 3);
 }
 
-TEST_F(EncodedKeysTest, RoomIdsWithoutServerPart) {
+TEST_P(EncodedKeysTest, RoomIdsWithoutServerPart) {
   auto ids = stored_ids_after_put("!OGEhHVWSdvArJzumhm/s");
   EXPECT_EQ(ids.first, "!OGEhHVWSdvArJzumhm");
 }
 
-TEST_F(EncodedKeysTest, IdsInTheBodyAreExactToo) {
+TEST_P(EncodedKeysTest, IdsInTheBodyAreExactToo) {
   auto r = call("PUT", "/room_keys/keys?version=" + version_,
                 one_key_body("!a\\u00e9:x", "s\\/1", key_json(0, 0, false)));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(call("GET", "/room_keys/keys/!a%C3%A9:x/s%2F1?version=" + version_).status, 200);
 }
 
-TEST_F(EncodedKeysTest, InvalidEncodingsAreRejected) {
+TEST_P(EncodedKeysTest, InvalidEncodingsAreRejected) {
   const std::string q = "?version=" + version_;
   for (const char* path : {"/room_keys/keys/!r:x/%ZZ", "/room_keys/keys/!r:x/%2",
                            "/room_keys/keys/%FF/s", "/room_keys/keys/!r:x/%C0%AF"}) {
@@ -97,7 +97,7 @@ TEST_F(EncodedKeysTest, InvalidEncodingsAreRejected) {
   expect_error(call("GET", "/room_keys/keys/!r:x?version=%ZZ"), 400, "M_INVALID_PARAM");
 }
 
-TEST_F(EncodedKeysTest, InvalidIdsAreRejected) {
+TEST_P(EncodedKeysTest, InvalidIdsAreRejected) {
   const std::string q = "?version=" + version_;
   expect_error(call("PUT", "/room_keys/keys/no-bang:x/s" + q, key_json(0, 0, false)), 400,
                "M_INVALID_PARAM");
@@ -117,11 +117,14 @@ TEST_F(EncodedKeysTest, InvalidIdsAreRejected) {
                "M_INVALID_PARAM");
 }
 
-TEST_F(EncodingTest, QueryValuesAreDecoded) {
+TEST_P(EncodingTest, QueryValuesAreDecoded) {
   create_version();
   EXPECT_EQ(call("PUT", "/room_keys/keys/!r:x/s?version=%31", key_json(0, 0, false)).status, 200);
   EXPECT_EQ(call("GET", "/room_keys/keys/!r:x/s?other=1&version=1").status, 200);
 }
+
+ROOMKEYS_ON_BOTH_BACKENDS(EncodedKeysTest);
+ROOMKEYS_ON_BOTH_BACKENDS(EncodingTest);
 
 }  // namespace
 }  // namespace roomkeys::testing

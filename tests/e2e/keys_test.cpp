@@ -7,7 +7,7 @@ namespace {
 using KeysTest = E2eTest;
 using nlohmann::json;
 
-TEST_F(KeysTest, UploadsInAllThreeForms) {
+TEST_P(KeysTest, UploadsInAllThreeForms) {
   const std::string v = create_version();
   auto all = call("PUT", "/room_keys/keys?version=" + v,
                   one_key_body("!a:x", "s1", key_json(0, 0, false)));
@@ -24,7 +24,7 @@ TEST_F(KeysTest, UploadsInAllThreeForms) {
   EXPECT_EQ(call("GET", "/room_keys/version").json()["count"], 3);
 }
 
-TEST_F(KeysTest, UploadVersionRules) {
+TEST_P(KeysTest, UploadVersionRules) {
   const std::string body = one_key_body("!a:x", "s", key_json(0, 0, false));
   expect_error(call("PUT", "/room_keys/keys", body), 400, "M_MISSING_PARAM");
   expect_error(call("PUT", "/room_keys/keys?version=1", body), 404, "M_NOT_FOUND");  // no backup
@@ -42,7 +42,7 @@ TEST_F(KeysTest, UploadVersionRules) {
   EXPECT_EQ(call("PUT", "/room_keys/keys?version=1", body).status, 200);  // current again
 }
 
-TEST_F(KeysTest, ReplacementRuleOverHttp) {
+TEST_P(KeysTest, ReplacementRuleOverHttp) {
   const std::string v = create_version();
   auto put = [&](int index, int forwards, bool verified, const std::string& tag) {
     return call("PUT", "/room_keys/keys/!r:x/s?version=" + v,
@@ -67,7 +67,7 @@ TEST_F(KeysTest, ReplacementRuleOverHttp) {
   EXPECT_EQ(tie["count"], 1);
 }
 
-TEST_F(KeysTest, EtagChangesIfAndOnlyIfTheKeysChange) {
+TEST_P(KeysTest, EtagChangesIfAndOnlyIfTheKeysChange) {
   const std::string v = create_version();
   const std::string etag0 = call("GET", "/room_keys/version").json()["etag"];
   auto a =
@@ -87,7 +87,7 @@ TEST_F(KeysTest, EtagChangesIfAndOnlyIfTheKeysChange) {
   EXPECT_EQ(call("GET", "/room_keys/version").json()["etag"], removed.json()["etag"]);
 }
 
-TEST_F(KeysTest, BadKeyRejectsTheWholeRequest) {
+TEST_P(KeysTest, BadKeyRejectsTheWholeRequest) {
   const std::string v = create_version();
   const std::string body = R"({"rooms":{"!good:x":{"sessions":{"ok":)" + key_json(0, 0, false) +
                            R"(}},"!bad:x":{"sessions":{"broken":{"first_message_index":0}}}}})";
@@ -99,7 +99,7 @@ TEST_F(KeysTest, BadKeyRejectsTheWholeRequest) {
   EXPECT_EQ(call("GET", "/room_keys/version").json()["count"], 0);
 }
 
-TEST_F(KeysTest, BodyShapeErrors) {
+TEST_P(KeysTest, BodyShapeErrors) {
   const std::string v = create_version();
   const std::string q = "?version=" + v;
   expect_error(call("PUT", "/room_keys/keys" + q, "{nope"), 400, "M_NOT_JSON");
@@ -113,7 +113,7 @@ TEST_F(KeysTest, BodyShapeErrors) {
                "M_BAD_JSON");
 }
 
-TEST_F(KeysTest, SessionDataRoundTripsExactly) {
+TEST_P(KeysTest, SessionDataRoundTripsExactly) {
   const std::string v = create_version();
   const std::string data =
       R"({"ephemeral":"e\u00e9","mac":"m","ciphertext":"c","nested":{"b":[1.50,true,null]}})";
@@ -123,7 +123,7 @@ TEST_F(KeysTest, SessionDataRoundTripsExactly) {
   EXPECT_EQ(r.json()["session_data"], json::parse(data));
 }
 
-TEST_F(KeysTest, ReadsInAllThreeForms) {
+TEST_P(KeysTest, ReadsInAllThreeForms) {
   const std::string v = create_version();
   call("PUT", "/room_keys/keys?version=" + v,
        R"({"rooms":{"!a:x":{"sessions":{"s1":)" + key_json(1, 2, true) + R"(,"s2":)" +
@@ -142,7 +142,7 @@ TEST_F(KeysTest, ReadsInAllThreeForms) {
   EXPECT_EQ(session, all["rooms"]["!b:x"]["sessions"]["s1"]);
 }
 
-TEST_F(KeysTest, EmptyReadsAndMissingSession) {
+TEST_P(KeysTest, EmptyReadsAndMissingSession) {
   const std::string v = create_version();
   EXPECT_EQ(call("GET", "/room_keys/keys?version=" + v).json(), json::parse(R"({"rooms":{}})"));
   EXPECT_EQ(call("GET", "/room_keys/keys/!r:x?version=" + v).json(),
@@ -154,7 +154,7 @@ TEST_F(KeysTest, EmptyReadsAndMissingSession) {
   EXPECT_NE(missing_session.json()["error"], missing_version.json()["error"]);
 }
 
-TEST_F(KeysTest, ReadsWithoutVersionUseTheCurrentBackup) {
+TEST_P(KeysTest, ReadsWithoutVersionUseTheCurrentBackup) {
   expect_error(call("GET", "/room_keys/keys"), 404, "M_NOT_FOUND");
   expect_error(call("GET", "/room_keys/keys/!r:x"), 404, "M_NOT_FOUND");
   expect_error(call("GET", "/room_keys/keys/!r:x/s"), 404, "M_NOT_FOUND");
@@ -171,7 +171,7 @@ TEST_F(KeysTest, ReadsWithoutVersionUseTheCurrentBackup) {
   expect_error(call("GET", "/room_keys/keys?version=" + v1), 404, "M_NOT_FOUND");
 }
 
-TEST_F(KeysTest, DeletesInAllThreeForms) {
+TEST_P(KeysTest, DeletesInAllThreeForms) {
   const std::string v = create_version();
   call("PUT", "/room_keys/keys?version=" + v,
        R"({"rooms":{"!a:x":{"sessions":{"1":)" + key_json(0, 0, false) + R"(,"2":)" +
@@ -188,14 +188,14 @@ TEST_F(KeysTest, DeletesInAllThreeForms) {
   EXPECT_EQ(call("GET", "/room_keys/keys?version=" + v).json(), json::parse(R"({"rooms":{}})"));
 }
 
-TEST_F(KeysTest, OlderVersionsMayBeCleaned) {
+TEST_P(KeysTest, OlderVersionsMayBeCleaned) {
   const std::string v1 = create_version();
   call("PUT", "/room_keys/keys/!r:x/s?version=" + v1, key_json(0, 0, false));
   create_version();
   EXPECT_EQ(call("DELETE", "/room_keys/keys?version=" + v1).json()["count"], 0);
 }
 
-TEST_F(KeysTest, DeletingAVersionRemovesItsKeys) {
+TEST_P(KeysTest, DeletingAVersionRemovesItsKeys) {
   const std::string v1 = create_version();
   call("PUT", "/room_keys/keys/!r:x/s?version=" + v1, key_json(0, 0, false));
   call("DELETE", "/room_keys/version/" + v1);
@@ -204,7 +204,7 @@ TEST_F(KeysTest, DeletingAVersionRemovesItsKeys) {
   EXPECT_EQ(call("GET", "/room_keys/keys?version=" + v2).json(), json::parse(R"({"rooms":{}})"));
 }
 
-TEST_F(KeysTest, TwoUsersAreIsolated) {
+TEST_P(KeysTest, TwoUsersAreIsolated) {
   const std::string alice = create_version(kAlice);
   call("PUT", "/room_keys/keys/!r:x/s?version=" + alice, key_json(0, 0, false, "\"alice\""));
   expect_error(call("GET", "/room_keys/keys?version=" + alice, "", kBob), 404, "M_NOT_FOUND");
@@ -218,7 +218,7 @@ TEST_F(KeysTest, TwoUsersAreIsolated) {
   EXPECT_EQ(call("GET", "/room_keys/version").json()["count"], 1);
 }
 
-TEST_F(KeysTest, LargeBackupStreamsBackWhole) {
+TEST_P(KeysTest, LargeBackupStreamsBackWhole) {
   const std::string v = create_version();
   const std::string data = "\"" + std::string(1200, 'Q') + "\"";
   int uploaded = 0;
@@ -247,6 +247,8 @@ TEST_F(KeysTest, LargeBackupStreamsBackWhole) {
   EXPECT_EQ(total, static_cast<size_t>(uploaded));
   EXPECT_EQ(call("GET", "/room_keys/version").json()["count"], uploaded);
 }
+
+ROOMKEYS_ON_BOTH_BACKENDS(KeysTest);
 
 }  // namespace
 }  // namespace roomkeys::testing

@@ -9,7 +9,7 @@ class LimitsTest : public E2eTest {
   void SetUp() override { start({"--max-body-bytes", "4096"}); }
 };
 
-TEST_F(LimitsTest, BodyOverTheLimitIs413TooLarge) {
+TEST_P(LimitsTest, BodyOverTheLimitIs413TooLarge) {
   const std::string v = create_version();
   const std::string big = key_json(0, 0, false, "\"" + std::string(5000, 'x') + "\"");
   expect_error(call("PUT", "/room_keys/keys/!r:x/s?version=" + v, big), 413, "M_TOO_LARGE");
@@ -18,7 +18,7 @@ TEST_F(LimitsTest, BodyOverTheLimitIs413TooLarge) {
   EXPECT_EQ(call("PUT", "/room_keys/keys/!r:x/s?version=" + v, fits).status, 200);
 }
 
-TEST_F(LimitsTest, FarOverTheLimitIsRefusedAndTheServerLivesOn) {
+TEST_P(LimitsTest, FarOverTheLimitIsRefusedAndTheServerLivesOn) {
   const std::string v = create_version();
   const std::string huge = key_json(0, 0, false, "\"" + std::string(4 << 20, 'x') + "\"");
   auto r = call("PUT", "/room_keys/keys/!r:x/s?version=" + v, huge);
@@ -26,7 +26,7 @@ TEST_F(LimitsTest, FarOverTheLimitIsRefusedAndTheServerLivesOn) {
   EXPECT_EQ(call("GET", "/room_keys/version").json()["count"], 0);
 }
 
-TEST_F(LimitsTest, ErrorBodiesNeverEchoKeyMaterial) {
+TEST_P(LimitsTest, ErrorBodiesNeverEchoKeyMaterial) {
   const std::string v = create_version();
   auto r = call("PUT", "/room_keys/keys/!r:x/s?version=" + v,
                 R"({"first_message_index":"x","session_data":{"ciphertext":"SECRET-MATERIAL"}})");
@@ -34,7 +34,7 @@ TEST_F(LimitsTest, ErrorBodiesNeverEchoKeyMaterial) {
   EXPECT_EQ(r.body.find("SECRET-MATERIAL"), std::string::npos);
 }
 
-TEST_F(LimitsTest, DeepOrOddJsonIsABadRequestNotACrash) {
+TEST_P(LimitsTest, DeepOrOddJsonIsABadRequestNotACrash) {
   const std::string v = create_version();
   const std::string deep = std::string(2000, '[') + std::string(2000, ']');
   expect_error(call("PUT", "/room_keys/keys?version=" + v, deep), 400, "M_NOT_JSON");
@@ -56,7 +56,7 @@ class RateLimitTest : public E2eTest {
   void SetUp() override { start({"--rate-limit", "0.5", "--rate-burst", "3"}); }
 };
 
-TEST_F(RateLimitTest, TooManyRequestsAre429WithRetryAfter) {
+TEST_P(RateLimitTest, TooManyRequestsAre429WithRetryAfter) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(call("GET", "/room_keys/version").status, 404);
   auto limited = call("GET", "/room_keys/version");
   expect_error(limited, 429, "M_LIMIT_EXCEEDED");
@@ -65,6 +65,9 @@ TEST_F(RateLimitTest, TooManyRequestsAre429WithRetryAfter) {
   EXPECT_EQ(limited.header("access-control-allow-origin"), "*");
   EXPECT_EQ(call("GET", "/room_keys/version", "", kBob).status, 404);  // per user
 }
+
+ROOMKEYS_ON_BOTH_BACKENDS(LimitsTest);
+ROOMKEYS_ON_BOTH_BACKENDS(RateLimitTest);
 
 }  // namespace
 }  // namespace roomkeys::testing

@@ -6,7 +6,7 @@ namespace {
 
 using VersionsTest = E2eTest;
 
-TEST_F(VersionsTest, CreateThenReadTheCurrentBackupUnderEveryPrefix) {
+TEST_P(VersionsTest, CreateThenReadTheCurrentBackupUnderEveryPrefix) {
   EXPECT_EQ(
       create_version(kAlice, R"({"public_key":"abc","signatures":{"@alice:example.org":{}}})"),
       "1");
@@ -26,11 +26,11 @@ TEST_F(VersionsTest, CreateThenReadTheCurrentBackupUnderEveryPrefix) {
   }
 }
 
-TEST_F(VersionsTest, NoBackupIsNotFound) {
+TEST_P(VersionsTest, NoBackupIsNotFound) {
   expect_error(call("GET", "/room_keys/version"), 404, "M_NOT_FOUND");
 }
 
-TEST_F(VersionsTest, IdsIncreaseAndAreNeverReused) {
+TEST_P(VersionsTest, IdsIncreaseAndAreNeverReused) {
   EXPECT_EQ(create_version(), "1");
   EXPECT_EQ(create_version(), "2");
   EXPECT_EQ(call("DELETE", "/room_keys/version/2").status, 200);
@@ -40,7 +40,7 @@ TEST_F(VersionsTest, IdsIncreaseAndAreNeverReused) {
   EXPECT_EQ(create_version(), "4");
 }
 
-TEST_F(VersionsTest, DeletingTheNewestMakesTheOlderCurrentAgain) {
+TEST_P(VersionsTest, DeletingTheNewestMakesTheOlderCurrentAgain) {
   create_version();
   create_version();
   EXPECT_EQ(call("GET", "/room_keys/version").json()["version"], "2");
@@ -50,7 +50,7 @@ TEST_F(VersionsTest, DeletingTheNewestMakesTheOlderCurrentAgain) {
   expect_error(call("GET", "/room_keys/version"), 404, "M_NOT_FOUND");
 }
 
-TEST_F(VersionsTest, DeletedOrUnknownVersionsAreNotFound) {
+TEST_P(VersionsTest, DeletedOrUnknownVersionsAreNotFound) {
   create_version();
   call("DELETE", "/room_keys/version/1");
   for (const char* v : {"1", "2", "abc", "01", "-1"}) {
@@ -58,7 +58,7 @@ TEST_F(VersionsTest, DeletedOrUnknownVersionsAreNotFound) {
   }
 }
 
-TEST_F(VersionsTest, DeleteIsIdempotentForVersionsThatExisted) {
+TEST_P(VersionsTest, DeleteIsIdempotentForVersionsThatExisted) {
   create_version();
   auto first = call("DELETE", "/room_keys/version/1");
   EXPECT_EQ(first.status, 200);
@@ -68,7 +68,7 @@ TEST_F(VersionsTest, DeleteIsIdempotentForVersionsThatExisted) {
   expect_error(call("DELETE", "/room_keys/version/seven"), 404, "M_NOT_FOUND");
 }
 
-TEST_F(VersionsTest, CreateValidatesTheBody) {
+TEST_P(VersionsTest, CreateValidatesTheBody) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"auth_data":{}})", "M_BAD_JSON"},
       {R"({"algorithm":"","auth_data":{}})", "M_BAD_JSON"},
@@ -85,7 +85,7 @@ TEST_F(VersionsTest, CreateValidatesTheBody) {
   expect_error(call("GET", "/room_keys/version"), 404, "M_NOT_FOUND");  // nothing created
 }
 
-TEST_F(VersionsTest, AuthDataMayBeAnyJsonValueAndComesBackAsStored) {
+TEST_P(VersionsTest, AuthDataMayBeAnyJsonValueAndComesBackAsStored) {
   for (const char* auth_data : {R"("a string")", R"([1,"x"])", R"({"z":1,"a":{"b":[true]}})"}) {
     const std::string v = create_version(kAlice, auth_data);
     auto r = call("GET", "/room_keys/version/" + v);
@@ -94,7 +94,7 @@ TEST_F(VersionsTest, AuthDataMayBeAnyJsonValueAndComesBackAsStored) {
   }
 }
 
-TEST_F(VersionsTest, UpdateChangesOnlyAuthData) {
+TEST_P(VersionsTest, UpdateChangesOnlyAuthData) {
   const std::string v = create_version();
   call("PUT", "/room_keys/keys?version=" + v, one_key_body("!r:x", "s", key_json(0, 0, false)));
   const auto before = call("GET", "/room_keys/version").json();
@@ -111,7 +111,7 @@ TEST_F(VersionsTest, UpdateChangesOnlyAuthData) {
   EXPECT_EQ(after["count"], 1);
 }
 
-TEST_F(VersionsTest, UpdateErrors) {
+TEST_P(VersionsTest, UpdateErrors) {
   const std::string v = create_version();
   const std::string alg = R"("algorithm":"m.megolm_backup.v1.curve25519-aes-sha2")";
   expect_error(call("PUT", "/room_keys/version/9", "{" + alg + R"(,"auth_data":{}})"), 404,
@@ -129,14 +129,14 @@ TEST_F(VersionsTest, UpdateErrors) {
                "M_NOT_FOUND");
 }
 
-TEST_F(VersionsTest, AllowListOfAlgorithms) {
+TEST_P(VersionsTest, AllowListOfAlgorithms) {
   start({"--allowed-algorithms", "m.megolm_backup.v1.curve25519-aes-sha2"});
   expect_error(call("POST", "/room_keys/version", R"({"algorithm":"other","auth_data":{}})"), 400,
                "M_INVALID_PARAM");
   EXPECT_EQ(create_version(), "1");
 }
 
-TEST_F(VersionsTest, UsersHaveTheirOwnVersions) {
+TEST_P(VersionsTest, UsersHaveTheirOwnVersions) {
   EXPECT_EQ(create_version(kAlice), "1");
   expect_error(call("GET", "/room_keys/version", "", kBob), 404, "M_NOT_FOUND");
   expect_error(call("GET", "/room_keys/version/1", "", kBob), 404, "M_NOT_FOUND");
@@ -144,6 +144,8 @@ TEST_F(VersionsTest, UsersHaveTheirOwnVersions) {
   EXPECT_EQ(create_version(kBob), "1");
   EXPECT_EQ(call("GET", "/room_keys/version/1").status, 200);  // alice's is untouched
 }
+
+ROOMKEYS_ON_BOTH_BACKENDS(VersionsTest);
 
 }  // namespace
 }  // namespace roomkeys::testing

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "storage/soci_repository.h"
-#include "storage/temp_dir.h"
+#include "support/test_database.h"
 
 namespace roomkeys {
 namespace {
@@ -23,11 +23,12 @@ RoomKey key(std::string room, std::string session, KeyRank rank, std::string dat
   return k;
 }
 
-class ServiceTest : public ::testing::Test {
+class ServiceTest : public ::testing::TestWithParam<testing::TestBackend> {
  protected:
   void SetUp() override {
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
     RepositoryOptions options;
-    options.database_url = "sqlite:" + dir_.file("keys.db");
+    options.database_url = db_->url();
     options.pool_size = 8;
     auto repository = open_soci_repository(options);
     ASSERT_TRUE(repository.is_ok()) << repository.status().message();
@@ -60,12 +61,12 @@ class ServiceTest : public ::testing::Test {
     return keys;
   }
 
-  testing::TempDir dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<Repository> repository_;
   std::unique_ptr<KeyBackupService> service_;
 };
 
-TEST_F(ServiceTest, VersionIdsIncreaseAndAreNeverReused) {
+TEST_P(ServiceTest, VersionIdsIncreaseAndAreNeverReused) {
   EXPECT_EQ(create(), "1");
   EXPECT_EQ(create(), "2");
   ASSERT_TRUE(service_->delete_version("@alice:x", "2").is_ok());
@@ -75,7 +76,7 @@ TEST_F(ServiceTest, VersionIdsIncreaseAndAreNeverReused) {
   EXPECT_EQ(create("@bob:x"), "1");  // per user
 }
 
-TEST_F(ServiceTest, CurrentIsTheNewestLiveVersion) {
+TEST_P(ServiceTest, CurrentIsTheNewestLiveVersion) {
   create();
   create();
   EXPECT_EQ(service_->get_version("@alice:x", std::nullopt).value().version, 2);
@@ -85,7 +86,7 @@ TEST_F(ServiceTest, CurrentIsTheNewestLiveVersion) {
   EXPECT_EQ(service_->get_version("@alice:x", std::nullopt).status().code(), Code::kNotFound);
 }
 
-TEST_F(ServiceTest, GetVersionNotFoundCases) {
+TEST_P(ServiceTest, GetVersionNotFoundCases) {
   create();
   ASSERT_TRUE(service_->delete_version("@alice:x", "1").is_ok());
   for (const char* v : {"1", "2", "abc", "01", ""}) {
@@ -95,7 +96,7 @@ TEST_F(ServiceTest, GetVersionNotFoundCases) {
   }
 }
 
-TEST_F(ServiceTest, DeleteVersionIsIdempotentButNeedsAVersionThatExisted) {
+TEST_P(ServiceTest, DeleteVersionIsIdempotentButNeedsAVersionThatExisted) {
   create();
   EXPECT_TRUE(service_->delete_version("@alice:x", "1").is_ok());
   EXPECT_TRUE(service_->delete_version("@alice:x", "1").is_ok());
@@ -103,7 +104,7 @@ TEST_F(ServiceTest, DeleteVersionIsIdempotentButNeedsAVersionThatExisted) {
   EXPECT_EQ(service_->delete_version("@alice:x", "x").code(), Code::kNotFound);
 }
 
-TEST_F(ServiceTest, UpdateChangesOnlyAuthData) {
+TEST_P(ServiceTest, UpdateChangesOnlyAuthData) {
   const std::string v = create();
   upload(v, {key("!r", "s", {0, 0, false})});
   const BackupVersion before = service_->get_version("@alice:x", std::string_view(v)).value();
@@ -126,14 +127,14 @@ TEST_F(ServiceTest, UpdateChangesOnlyAuthData) {
   EXPECT_EQ(after.count, before.count);
 }
 
-TEST_F(ServiceTest, AllowListRestrictsAlgorithms) {
+TEST_P(ServiceTest, AllowListRestrictsAlgorithms) {
   KeyBackupService strict(*repository_, {"m.megolm_backup.v1.curve25519-aes-sha2"});
   EXPECT_EQ(strict.create_version("@a:x", "other", "{}").status().code(), Code::kInvalidArgument);
   EXPECT_TRUE(
       strict.create_version("@a:x", "m.megolm_backup.v1.curve25519-aes-sha2", "{}").is_ok());
 }
 
-TEST_F(ServiceTest, UploadsGoOnlyToTheCurrentVersion) {
+TEST_P(ServiceTest, UploadsGoOnlyToTheCurrentVersion) {
   create();
   create();
   auto old = service_->upload_keys("@alice:x", "1", {key("!r", "s", {0, 0, false})});
@@ -146,7 +147,7 @@ TEST_F(ServiceTest, UploadsGoOnlyToTheCurrentVersion) {
   EXPECT_TRUE(service_->upload_keys("@alice:x", "1", {}).is_ok());  // current again
 }
 
-TEST_F(ServiceTest, ReplacementRuleKeepsTheBetterKey) {
+TEST_P(ServiceTest, ReplacementRuleKeepsTheBetterKey) {
   const std::string v = create();
   upload(v, {key("!r", "s", {5, 5, false}, "\"first\"")});
   upload(v, {key("!r", "s", {6, 0, false}, "\"worse index\"")});
@@ -163,7 +164,7 @@ TEST_F(ServiceTest, ReplacementRuleKeepsTheBetterKey) {
   EXPECT_TRUE(keys[0].rank.is_verified);
 }
 
-TEST_F(ServiceTest, CountAndEtagFollowTheSetOfKeys) {
+TEST_P(ServiceTest, CountAndEtagFollowTheSetOfKeys) {
   const std::string v = create();
   KeysOutcome a = upload(v, {key("!r", "s1", {1, 0, false}), key("!r", "s2", {1, 0, false})});
   EXPECT_EQ(a.count, 2);
@@ -180,7 +181,7 @@ TEST_F(ServiceTest, CountAndEtagFollowTheSetOfKeys) {
   EXPECT_EQ(info.etag, added.etag);
 }
 
-TEST_F(ServiceTest, DuplicateSessionsInOneRequestCountOnce) {
+TEST_P(ServiceTest, DuplicateSessionsInOneRequestCountOnce) {
   const std::string v = create();
   KeysOutcome outcome =
       upload(v, {key("!r", "s", {3, 0, false}, "\"a\""), key("!r", "s", {1, 0, false}, "\"b\""),
@@ -189,7 +190,7 @@ TEST_F(ServiceTest, DuplicateSessionsInOneRequestCountOnce) {
   EXPECT_EQ(read(v).at(0).session_data, "\"b\"");
 }
 
-TEST_F(ServiceTest, DeletesByScopeKeepCountsExact) {
+TEST_P(ServiceTest, DeletesByScopeKeepCountsExact) {
   const std::string v = create();
   upload(v, {key("!a", "1", {0, 0, false}), key("!a", "2", {0, 0, false}),
              key("!b", "1", {0, 0, false}), key("!c", "1", {0, 0, false})});
@@ -207,7 +208,7 @@ TEST_F(ServiceTest, DeletesByScopeKeepCountsExact) {
   EXPECT_EQ(service_->delete_keys("@alice:x", "7", KeyScope{}).status().code(), Code::kNotFound);
 }
 
-TEST_F(ServiceTest, ReadsAreOrderedScopedAndMayUseOlderVersions) {
+TEST_P(ServiceTest, ReadsAreOrderedScopedAndMayUseOlderVersions) {
   const std::string v1 = create();
   upload(v1, {key("!b", "2", {0, 0, false}), key("!a", "9", {0, 0, false}),
               key("!b", "1", {0, 0, false})});
@@ -225,7 +226,24 @@ TEST_F(ServiceTest, ReadsAreOrderedScopedAndMayUseOlderVersions) {
   EXPECT_EQ(service_->get_key("@alice:x", "5", "!b", "1").status().code(), Code::kNotFound);
 }
 
-TEST_F(ServiceTest, IdsAreExactBytes) {
+TEST_P(ServiceTest, ReadsPastManyPagesInOrder) {
+  const std::string v = create();
+  std::vector<RoomKey> keys;
+  for (int i = 0; i < 1234; ++i) {
+    keys.push_back(key("!room" + std::to_string(i % 2), std::to_string(i), {0, 0, false}));
+  }
+  upload(v, keys);
+  const auto all = read(v);
+  ASSERT_EQ(all.size(), keys.size());
+  for (size_t i = 1; i < all.size(); ++i) {
+    EXPECT_LT(std::tie(all[i - 1].room_id, all[i - 1].session_id),
+              std::tie(all[i].room_id, all[i].session_id));
+  }
+  const std::string room = "!room1";
+  EXPECT_EQ(read(v, KeyScope{&room, nullptr}).size(), 617u);
+}
+
+TEST_P(ServiceTest, IdsAreExactBytes) {
   const std::string v = create();
   const std::string key_emoji = "\xF0\x9F\x94\x91";
   upload(v, {key("!abc:x", "s", {0, 0, false}, "\"lower\""),
@@ -240,7 +258,7 @@ TEST_F(ServiceTest, IdsAreExactBytes) {
   EXPECT_EQ(service_->get_key("@alice:x", v, "!abc:x", "S").status().code(), Code::kKeyNotFound);
 }
 
-TEST_F(ServiceTest, UsersAreIsolated) {
+TEST_P(ServiceTest, UsersAreIsolated) {
   const std::string alice = create("@alice:x");
   upload(alice, {key("!r", "s", {0, 0, false}, "\"alice\"")});
   const std::string bob = create("@bob:x");
@@ -252,7 +270,7 @@ TEST_F(ServiceTest, UsersAreIsolated) {
   EXPECT_EQ(service_->delete_version("@carol:x", "1").code(), Code::kNotFound);
 }
 
-TEST_F(ServiceTest, PurgeRoomBumpsTheEtagOfEveryTouchedVersion) {
+TEST_P(ServiceTest, PurgeRoomBumpsTheEtagOfEveryTouchedVersion) {
   const std::string a = create("@alice:x");
   upload(a, {key("!gone", "1", {0, 0, false}), key("!gone", "2", {0, 0, false}),
              key("!kept", "1", {0, 0, false})});
@@ -269,7 +287,7 @@ TEST_F(ServiceTest, PurgeRoomBumpsTheEtagOfEveryTouchedVersion) {
   EXPECT_EQ(read(a).size(), 1u);
 }
 
-TEST_F(ServiceTest, PurgeUserRemovesEverything) {
+TEST_P(ServiceTest, PurgeUserRemovesEverything) {
   const std::string v = create();
   upload(v, {key("!r", "s", {0, 0, false})});
   ASSERT_TRUE(service_->purge_user("@alice:x").is_ok());
@@ -278,7 +296,7 @@ TEST_F(ServiceTest, PurgeUserRemovesEverything) {
             Code::kNotFound);
 }
 
-TEST_F(ServiceTest, ConcurrentUploadsOfTheSameSessionsKeepTheWinner) {
+TEST_P(ServiceTest, ConcurrentUploadsOfTheSameSessionsKeepTheWinner) {
   const std::string v = create();
   constexpr int kDevices = 8, kSessions = 50;
   std::vector<std::thread> devices;
@@ -301,7 +319,7 @@ TEST_F(ServiceTest, ConcurrentUploadsOfTheSameSessionsKeepTheWinner) {
   EXPECT_EQ(service_->get_version("@alice:x", std::nullopt).value().count, kSessions);
 }
 
-TEST_F(ServiceTest, ConcurrentCreatesGetDistinctIds) {
+TEST_P(ServiceTest, ConcurrentCreatesGetDistinctIds) {
   std::vector<std::thread> threads;
   std::mutex mutex;
   std::set<int64_t> ids;
@@ -317,6 +335,8 @@ TEST_F(ServiceTest, ConcurrentCreatesGetDistinctIds) {
   EXPECT_EQ(ids.size(), 8u);
   EXPECT_EQ(*ids.rbegin(), 8);
 }
+
+ROOMKEYS_ON_BOTH_BACKENDS(ServiceTest);
 
 }  // namespace
 }  // namespace roomkeys
