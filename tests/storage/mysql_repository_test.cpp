@@ -78,6 +78,15 @@ TEST(MysqlRepository, IdsAreByteExactWithoutPadding) {
   }
 }
 
+TEST(MysqlRepository, UnixSocketUrl) {
+  TestDatabase db(TestBackend::kMariadb);
+  const DatabaseUrl tcp = parse_database_url(db.url()).value();
+  auto repository = open("mysql://roomkeys:r00m%3Akeys%2Fp%40ss%25@localhost/" + tcp.database +
+                         "?socket=" ROOMKEYS_TEST_MARIADB_SOCKET);
+  ASSERT_TRUE(repository);
+  EXPECT_TRUE(repository->migrate().is_ok());
+}
+
 TEST(MysqlRepository, UnreachableServerOrWrongPasswordIsUnavailable) {
   RepositoryOptions options;
   options.database_url = "mysql://roomkeys:x@127.0.0.1:1/rk_none";
