@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 
 namespace roomkeys::server {
 namespace {
@@ -47,6 +48,8 @@ std::string usage_text() {
 Serves the Matrix room-key backup API (/_matrix/client/*/room_keys/*) by loading the roomkeys
 module through its C ABI.
 
+  --config FILE             read settings from FILE ("name = value" lines, names as the flags
+                            below without "--"); flags given here override it
   --listen HOST:PORT        address to listen on (default 127.0.0.1:8008; port 0 picks a free one)
   --database URL            sqlite:PATH (default sqlite:roomkeys.db)
   --token TOKEN=USER_ID     accept this access token for this user (repeatable)
@@ -65,11 +68,70 @@ module through its C ABI.
 )";
 }
 
+// Parses flags (without the program name); --config is already resolved.
+ParsedOptions parse_args(const std::vector<std::string>& args);
+
+std::string read_config_file(const std::string& path, std::vector<std::string>& flags) {
+  std::ifstream in(path);
+  if (!in) return "cannot read config file " + path;
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto eq = line.find('=');
+    auto trim = [](std::string text) {
+      const auto begin = text.find_first_not_of(" \t\r");
+      if (begin == std::string::npos) return std::string();
+      return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+    };
+    const std::string name = eq == std::string::npos ? "" : trim(line.substr(0, eq));
+    if (name.empty() || name == "config") {
+      return path + ":" + std::to_string(line_number) + ": expected \"name = value\"";
+    }
+    flags.push_back("--" + name);
+    flags.push_back(trim(line.substr(eq + 1)));
+  }
+  return "";
+}
+
 ParsedOptions parse_options(int argc, char** argv) {
+  // The config file's settings come first, so that command-line flags override them.
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    std::string path;
+    if (arg == "--config" && i + 1 < argc) {
+      path = argv[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      path = arg.substr(9);
+    } else {
+      continue;
+    }
+    std::vector<std::string> flags;
+    if (std::string error = read_config_file(path, flags); !error.empty()) {
+      return ParsedOptions{std::nullopt, error};
+    }
+    args.insert(args.begin(), flags.begin(), flags.end());
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config") {
+      if (i + 1 >= argc) return ParsedOptions{std::nullopt, "--config needs a value"};
+      ++i;
+    } else if (arg.rfind("--config=", 0) != 0) {
+      args.push_back(arg);
+    }
+  }
+  return parse_args(args);
+}
+
+ParsedOptions parse_args(const std::vector<std::string>& args) {
   Options options;
   ParsedOptions result;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
+  const int argc = static_cast<int>(args.size());
+  for (int i = 0; i < argc; ++i) {
+    std::string flag = args[i];
     std::string value;
     bool has_inline_value = false;
     if (const auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
@@ -90,7 +152,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         result.error = flag + " needs a value";
         return result;
       }
-      value = argv[++i];
+      value = args[++i];
     }
     bool ok = true;
     if (flag == "--listen") {

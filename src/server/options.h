@@ -23,6 +23,7 @@ struct Options {
   double rate_limit = 0;           // requests per second per user; 0: no limit
   double rate_burst = 0;           // 0: twice the rate (at least 1)
   std::string log_level = "info";
+  std::string config_file;
   bool help = false;
   bool version = false;
 };
@@ -33,7 +34,13 @@ struct ParsedOptions {
   std::string error;
 };
 
+// Command-line flags, after the settings of --config FILE when one is given (flags win; repeated
+// settings such as token add up).
 ParsedOptions parse_options(int argc, char** argv);
+
+// The settings of a config file as flags: each "name = value" line becomes "--name value";
+// blank lines and lines starting with '#' are skipped. Error text, or "" on success.
+std::string read_config_file(const std::string& path, std::vector<std::string>& flags);
 std::string usage_text();
 
 }  // namespace roomkeys::server

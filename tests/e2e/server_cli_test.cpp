@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "e2e/e2e_fixture.h"
 
@@ -67,6 +68,21 @@ TEST(ServerCli, DataSurvivesARestartOnTheSameFile) {
   auto r = client.request("GET", kV3 + "/room_keys/keys/!r:x/s?version=1", "", "t");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json()["session_data"], "kept");
+}
+
+TEST(ServerCli, ConfigFile) {
+  TempDir dir;
+  std::ofstream(dir.file("roomkeys-server.conf"))
+      << "# as packaged in /etc/roomkeys\n"
+      << "database = sqlite:" << dir.file("k.db") << "\n"
+      << "token = conf-token=@conf:x\n"
+      << "max-body-bytes = 100\n";
+  ServerProcess server({"--config", dir.file("roomkeys-server.conf")});
+  HttpClient client(server.base_url());
+  EXPECT_EQ(client.request("GET", kV3 + "/room_keys/version", "", "conf-token").status, 404);
+  EXPECT_EQ(client.request("POST", kV3 + "/room_keys/version", std::string(200, ' '), "conf-token")
+                .status,
+            413);
 }
 
 TEST(ServerCli, ExplicitModulePath) {

@@ -1,6 +1,7 @@
 #include "server/options.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <vector>
 
@@ -58,6 +59,48 @@ TEST(Options, RejectsBadInput) {
     EXPECT_FALSE(parsed.options) << args[0];
     EXPECT_FALSE(parsed.error.empty());
   }
+}
+
+}  // namespace
+}  // namespace roomkeys::server
+
+namespace roomkeys::server {
+namespace {
+
+TEST(Options, ConfigFileThenFlagsOverride) {
+  char path[] = "/tmp/roomkeys-config-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string text =
+      "# roomkeys-server settings\n"
+      "listen = 0.0.0.0:9000\n"
+      "database = sqlite:/var/lib/roomkeys/roomkeys.db\n"
+      "token = a=@a:x\n"
+      "\n"
+      "   max-body-bytes =   2048  \n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  auto parsed = parse({"--token", "b=@b:x", "--config", path, "--listen", "127.0.0.1:1"});
+  ASSERT_TRUE(parsed.options) << parsed.error;
+  EXPECT_EQ(parsed.options->listen_port, 1);  // the flag wins
+  EXPECT_EQ(parsed.options->database, "sqlite:/var/lib/roomkeys/roomkeys.db");
+  EXPECT_EQ(parsed.options->max_body_bytes, 2048u);
+  EXPECT_EQ(parsed.options->tokens.size(), 2u);  // repeated settings add up
+  unlink(path);
+}
+
+TEST(Options, BadConfigFiles) {
+  EXPECT_FALSE(parse({"--config", "/nonexistent.conf"}).options);
+  char path[] = "/tmp/roomkeys-config-XXXXXX";
+  const int fd = mkstemp(path);
+  const std::string text = "just words\n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  auto parsed = parse({"--config", path});
+  EXPECT_FALSE(parsed.options);
+  EXPECT_NE(parsed.error.find(":1:"), std::string::npos) << parsed.error;
+  unlink(path);
+  EXPECT_FALSE(parse({"--config"}).options);
 }
 
 }  // namespace
