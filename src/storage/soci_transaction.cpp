@@ -134,8 +134,45 @@ void SociTransaction::update_stats(const std::string& user_id, int64_t version, 
 
 std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int64_t version,
                                                  const std::vector<const RoomKey*>& wanted) {
-  // One query per batch of pairs, never one per key, and never the whole backup.
-  constexpr size_t kBatch = 400;  // 2 variables a pair, far below SQLite's limit
+  // Only the submitted (room, session) pairs are read, each by its primary key: the cost of an
+  // upload never grows with the size of the backup.
+  return dialect_.batch_point_lookups ? find_ranks_batched(user_id, version, wanted)
+                                      : find_ranks_one_by_one(user_id, version, wanted);
+}
+
+// One prepared statement, executed per pair: in-process SQLite makes each a few microseconds,
+// and its planner would scan the whole backup for a list of pairs with bound values.
+std::vector<RoomKey> SociTransaction::find_ranks_one_by_one(
+    const std::string& user_id, int64_t version, const std::vector<const RoomKey*>& wanted) {
+  std::vector<RoomKey> found;
+  if (wanted.empty()) return found;
+  const long long id = version;
+  std::string room_id, session_id;
+  KeyRow row;
+  soci::statement st(sql_);
+  row.bind(st, false);
+  st.exchange(use(user_id));
+  st.exchange(use(id));
+  st.exchange(use(room_id));
+  st.exchange(use(session_id));
+  st.alloc();
+  st.prepare(
+      "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified FROM "
+      "rk_keys WHERE user_id = :user_id AND version = :version AND room_id = :room_id AND "
+      "session_id = :session_id");
+  st.define_and_bind();
+  for (const RoomKey* key : wanted) {
+    room_id = key->room_id;
+    session_id = key->session_id;
+    if (st.execute(true)) found.push_back(row.fetched());
+  }
+  return found;
+}
+
+// One query per batch of pairs: a network round trip each costs more than the lookups.
+std::vector<RoomKey> SociTransaction::find_ranks_batched(
+    const std::string& user_id, int64_t version, const std::vector<const RoomKey*>& wanted) {
+  constexpr size_t kBatch = 400;
   std::vector<RoomKey> found;
   const long long id = version;
   for (size_t begin = 0; begin < wanted.size(); begin += kBatch) {
@@ -143,8 +180,7 @@ std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int
     std::string query =
         "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified "
         "FROM rk_keys WHERE user_id = :user_id AND version = :version "
-        "AND (room_id, session_id) IN " +
-        dialect_.row_values_open;
+        "AND (room_id, session_id) IN (";
     for (size_t i = begin; i < end; ++i) {
       const std::string n = std::to_string(i - begin);
       query += (i == begin ? "(:r" : ", (:r") + n + ", :s" + n + ")";
@@ -223,15 +259,17 @@ int64_t SociTransaction::delete_keys(const std::string& user_id, int64_t version
 
 void SociTransaction::for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
                                    const std::function<bool(const RoomKey&)>& visit) {
-  // Keyset pages in primary-key order: memory stays bounded even where the client library
-  // buffers a whole result set (MySQL), and each page is an index range scan.
-  constexpr int kPageRows = 500;
+  // One statement where rows stream from the database as they are fetched (SQLite); keyset pages
+  // in primary-key order where the client library buffers a whole result (MySQL), so that memory
+  // stays bounded. Each page is an index range scan.
+  const int kPageRows = dialect_.page_rows;
   const long long id = version;
   const std::string select =
       "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified, "
       "session_data FROM rk_keys WHERE " +
       ScopedQuery(scope).where;
-  const std::string order = " ORDER BY room_id, session_id LIMIT " + std::to_string(kPageRows);
+  const std::string order = " ORDER BY room_id, session_id" +
+                            (kPageRows > 0 ? " LIMIT " + std::to_string(kPageRows) : "");
   std::string after_room, after_session;
   for (bool first_page = true;; first_page = false) {
     KeyRow row;
@@ -256,7 +294,7 @@ void SociTransaction::for_each_key(const std::string& user_id, int64_t version, 
       ++rows;
       if (!visit(row.fetched())) return;
     }
-    if (rows < kPageRows) return;
+    if (kPageRows == 0 || rows < kPageRows) return;
     after_room = row.key.room_id;
     after_session = row.key.session_id;
   }

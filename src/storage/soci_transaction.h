@@ -33,6 +33,10 @@ class SociTransaction final : public Transaction {
   void purge_user(const std::string& user_id) override;
 
  private:
+  std::vector<RoomKey> find_ranks_one_by_one(const std::string& user_id, int64_t version,
+                                             const std::vector<const RoomKey*>& wanted);
+  std::vector<RoomKey> find_ranks_batched(const std::string& user_id, int64_t version,
+                                          const std::vector<const RoomKey*>& wanted);
   std::optional<BackupVersion> select_version(const std::string& where, const std::string& user_id,
                                               long long version);
   soci::session& sql_;

@@ -12,7 +12,8 @@ const SqlDialect& SqlDialect::sqlite() {
       "first_message_index = excluded.first_message_index, "
       "forwarded_count = excluded.forwarded_count, is_verified = excluded.is_verified, "
       "session_data = excluded.session_data",
-      "(VALUES ",
+      false,
+      0,
   };
   return dialect;
 }
@@ -31,7 +32,8 @@ const SqlDialect& SqlDialect::mysql() {
       " ON DUPLICATE KEY UPDATE first_message_index = VALUES(first_message_index), "
       "forwarded_count = VALUES(forwarded_count), is_verified = VALUES(is_verified), "
       "session_data = VALUES(session_data)",
-      "(",
+      true,
+      1000,
   };
   return dialect;
 }

@@ -13,8 +13,10 @@ struct SqlDialect {
   std::string lock_user;
   // Appended to "INSERT INTO rk_keys (...) VALUES (...), (...)" to overwrite existing keys.
   std::string upsert_keys_tail;
-  // Opens a list of (room_id, session_id) row values after "IN ".
-  std::string row_values_open;
+  // Look up many (room, session) pairs in one query rather than one query each.
+  bool batch_point_lookups;
+  // Rows per query when reading keys; 0: one query streams them all.
+  int page_rows;
 
   static const SqlDialect& sqlite();
   static const SqlDialect& mysql();
