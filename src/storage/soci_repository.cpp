@@ -10,6 +10,7 @@
 
 #include "storage/database_url.h"
 #include "storage/migrations.h"
+#include "storage/soci_session.h"
 #include "storage/soci_transaction.h"
 
 namespace roomkeys {
@@ -103,7 +104,8 @@ Result<Backend> backend_for(const DatabaseUrl& url) {
                  connect,
                  &SqlDialect::mysql(),
                  &mysql_migrations(),
-                 {"SET SESSION innodb_lock_wait_timeout = 10"}};
+                 {"SET SESSION innodb_lock_wait_timeout = 10",
+                  "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"}};
 }
 
 class SociRepository final : public Repository {
@@ -275,6 +277,15 @@ class SociRepository final : public Repository {
 };
 
 }  // namespace
+
+std::unique_ptr<soci::session> open_soci_session(const DatabaseUrl& url) {
+  auto backend = backend_for(url);
+  if (!backend.is_ok()) throw soci::soci_error(backend.status().message());
+  auto sql =
+      std::make_unique<soci::session>(*backend.value().factory, backend.value().connect_string);
+  for (const std::string& statement : backend.value().on_connect) *sql << statement;
+  return sql;
+}
 
 Result<std::unique_ptr<Repository>> open_soci_repository(const RepositoryOptions& options) {
   auto url = parse_database_url(options.database_url);

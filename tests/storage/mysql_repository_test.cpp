@@ -10,6 +10,7 @@
 #include "core/key_backup_service.h"
 #include "storage/database_url.h"
 #include "storage/soci_repository.h"
+#include "storage/soci_session.h"
 #include "support/test_database.h"
 
 namespace roomkeys {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "storage/database_url.h"
+#include "storage/soci_session.h"
 
 namespace roomkeys::testing {
 namespace {
@@ -21,13 +22,11 @@ std::string unique_database_name() {
          std::to_string(random() % 1000000);
 }
 
-// A SOCI session on the test server, without selecting a database.
-soci::session admin_session() {
-  auto url = parse_database_url(mariadb_base_url() + "rk_unused");
+// A SOCI session on the test server, in a database every user may enter.
+std::unique_ptr<soci::session> admin_session() {
+  auto url = parse_database_url(mariadb_base_url() + "information_schema");
   if (!url.is_ok()) throw std::runtime_error("bad ROOMKEYS_TEST_MARIADB_URL");
-  const DatabaseUrl& u = url.value();
-  return soci::session(soci::mysql, "host=" + u.host + " port=" + std::to_string(u.port) +
-                                        " user=" + u.user + " password='" + u.password + "'");
+  return open_soci_session(url.value());
 }
 
 }  // namespace
@@ -52,14 +51,14 @@ TestDatabase::TestDatabase(TestBackend backend) : backend_(backend) {
     return;
   }
   name_ = unique_database_name();
-  admin_session() << "CREATE DATABASE " + name_;
+  *admin_session() << "CREATE DATABASE " + name_;
   url_ = mariadb_base_url() + name_;
 }
 
 TestDatabase::~TestDatabase() {
   if (backend_ != TestBackend::kMariadb) return;
   try {
-    admin_session() << "DROP DATABASE IF EXISTS " + name_;
+    *admin_session() << "DROP DATABASE IF EXISTS " + name_;
   } catch (const std::exception&) {
     // The server may be gone already (outage tests); its data directory is removed anyway.
   }

@@ -1,0 +1,138 @@
+// The storage limits the benchmark compares roomkeys with: the same rows written and read
+// straight through SOCI, with no HTTP, JSON or rules in between.
+//   roomkeys-bench-raw insert URL KEYS BATCH CLIENTS   -> "rows_per_s N"
+//   roomkeys-bench-raw scan URL USER VERSION           -> "mb_per_s N rows N bytes N"
+// The schema is roomkeys' own (created by its migrations when missing).
+#include <soci/soci.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/database_url.h"
+#include "storage/soci_repository.h"
+#include "storage/soci_session.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using roomkeys::DatabaseUrl;
+
+const std::string kSessionData = "{\"ciphertext\":\"" + std::string(1100, 'c') +
+                                 "\",\"ephemeral\":\"" + std::string(44, 'e') +
+                                 "\",\"mac\":\"" + std::string(22, 'm') + "\"}";
+
+DatabaseUrl url_of(const char* text) {
+  auto url = roomkeys::parse_database_url(text);
+  if (!url.is_ok()) throw std::runtime_error(url.status().message());
+  roomkeys::RepositoryOptions options;
+  options.database_url = text;
+  options.pool_size = 1;
+  auto repository = roomkeys::open_soci_repository(options);
+  if (!repository.is_ok() || !repository.value()->migrate().is_ok()) {
+    throw std::runtime_error("cannot prepare the schema");
+  }
+  return url.value();
+}
+
+// KEYS rows for one fresh user, BATCH rows per transaction, from CLIENTS threads at once.
+int insert(const DatabaseUrl& url, long keys, int batch, int clients) {
+  std::atomic<long> next_batch{0};
+  const long batches = keys / batch;
+  const auto started = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&] {
+      auto sql = roomkeys::open_soci_session(url);
+      const std::string user = "@raw:bench";
+      const long long version = 1;
+      std::vector<std::string> rooms(batch), sessions(batch);
+      std::vector<long long> zeros(batch, 0);
+      std::vector<int> verified(batch, 0);
+      for (long b; (b = next_batch++) < batches;) {
+        std::string query =
+            "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
+            "forwarded_count, is_verified, session_data) VALUES ";
+        soci::statement st(*sql);
+        for (int i = 0; i < batch; ++i) {
+          const long key = b * batch + i;
+          rooms[i] = "!room" + std::to_string(key / 1000) + ":bench";
+          sessions[i] = "session" + std::to_string(key);
+          const std::string n = std::to_string(i);
+          query += (i ? ", (:u" : "(:u") + n + ", :v" + n + ", :r" + n + ", :s" + n + ", :f" + n +
+                   ", :c" + n + ", :i" + n + ", :d" + n + ")";
+          st.exchange(soci::use(user));
+          st.exchange(soci::use(version));
+          st.exchange(soci::use(rooms[i]));
+          st.exchange(soci::use(sessions[i]));
+          st.exchange(soci::use(zeros[i]));
+          st.exchange(soci::use(zeros[i]));
+          st.exchange(soci::use(verified[i]));
+          st.exchange(soci::use(kSessionData));
+        }
+        soci::transaction tx(*sql);
+        st.alloc();
+        st.prepare(query);
+        st.define_and_bind();
+        st.execute(true);
+        tx.commit();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::printf("rows_per_s %.0f\n", static_cast<double>(batches * batch) / seconds);
+  return 0;
+}
+
+// Every key of one backup version in primary-key order, fetched 1000 rows at a time.
+int scan(const DatabaseUrl& url, const std::string& user, long long version) {
+  auto sql = roomkeys::open_soci_session(url);
+  const auto started = Clock::now();
+  constexpr size_t kRows = 1000;
+  std::vector<std::string> rooms(kRows), sessions(kRows), data(kRows);
+  std::vector<long long> first(kRows), forwarded(kRows);
+  std::vector<int> verified(kRows);
+  soci::statement st =
+      (sql->prepare << "SELECT room_id, session_id, first_message_index, forwarded_count, "
+                       "is_verified, session_data FROM rk_keys WHERE user_id = :u AND version = :v "
+                       "ORDER BY room_id, session_id",
+       soci::into(rooms), soci::into(sessions), soci::into(first), soci::into(forwarded),
+       soci::into(verified), soci::into(data), soci::use(user), soci::use(version));
+  st.execute(false);
+  long rows = 0;
+  double bytes = 0;
+  while (st.fetch()) {
+    for (size_t i = 0; i < rooms.size(); ++i) {
+      bytes += static_cast<double>(rooms[i].size() + sessions[i].size() + data[i].size()) + 90;
+    }
+    rows += static_cast<long>(rooms.size());
+    rooms.resize(kRows), sessions.resize(kRows), data.resize(kRows), first.resize(kRows),
+        forwarded.resize(kRows), verified.resize(kRows);
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::printf("mb_per_s %.1f rows %ld bytes %.0f\n", bytes / 1e6 / seconds, rows, bytes);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string command = argc > 2 ? argv[1] : "";
+    if (command == "insert" && argc == 6) {
+      return insert(url_of(argv[2]), std::stol(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]));
+    }
+    if (command == "scan" && argc == 5) return scan(url_of(argv[2]), argv[3], std::stoll(argv[4]));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "roomkeys-bench-raw: %s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr,
+               "usage: roomkeys-bench-raw insert URL KEYS BATCH CLIENTS\n"
+               "       roomkeys-bench-raw scan URL USER VERSION\n");
+  return 2;
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The roomkeys benchmark: builds in Release, runs roomkeys-server on SQLite and on a throw-away
+# MariaDB, drives each workload with wrk from another process, compares every figure with its
+# physical limit, prints one table and writes it to bench/RESULTS.md with the machine's
+# description. Run as root on Debian 12 (it installs wrk and MariaDB when missing):
+#   bench/run.sh            full size: 100k-key upload, 100k and 1M-key restores
+#   RK_BIG_KEYS=200000 bench/run.sh    a quicker run with a smaller "big" backup
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+big_keys=${RK_BIG_KEYS:-1000000}
+read_seconds=${RK_READ_SECONDS:-10}
+threads=${RK_SERVER_THREADS:-4}
+
+scripts/install-deps.sh
+if ! command -v wrk >/dev/null || ! command -v mariadbd >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk mariadb-server mariadb-client
+fi
+build=$root/build/bench
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DROOMKEYS_BUILD_TESTS=OFF -DROOMKEYS_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null
+bin=$build/bin
+work=$build/run
+rm -rf "$work"
+mkdir -p "$work"
+export RK_LUA_DIR=$root/bench/lua RK_TOKEN=bench-token
+
+mariadb_dir=$work/mariadb
+mariadb_port=${RK_MARIADB_PORT:-33416}
+mariadb_url="mysql://roomkeys:r00m%3Akeys%2Fp%40ss%25@127.0.0.1:$mariadb_port"
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
+  bash tests/mariadb/mariadb-test-server.sh stop "$mariadb_dir" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+rows=()  # "backend|figure|value|limit|ratio|target"
+row() { rows+=("$1|$2|$3|$4|$5|$6"); printf '  %-40s %14s %14s %8s  (%s)\n' "$2" "$3" "$4" "$5" "$6"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2" | tail -n 1; }
+
+start_server() {  # start_server DATABASE_URL
+  "$bin/roomkeys-server" --listen 127.0.0.1:0 --database "$1" --threads "$threads" \
+    --token "$RK_TOKEN=@bench:example.org" --log-level warn >"$work/server.out" 2>"$work/server.err" &
+  server_pid=$!
+  for _ in $(seq 1 100); do grep -q 'listening on' "$work/server.out" && break; sleep 0.1; done
+  base=$(sed -n 's/^listening on //p' "$work/server.out")
+  [[ -n "$base" ]] || { cat "$work/server.err"; exit 1; }
+}
+stop_server() { kill "$server_pid"; wait "$server_pid" || true; server_pid=""; }
+peak_rss_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
+
+# A new backup version of the bench user (it becomes the current one); prints its id.
+new_backup() {
+  curl -sf -H "Authorization: Bearer $RK_TOKEN" -X POST "$base/_matrix/client/v3/room_keys/version" \
+    -d '{"algorithm":"m.megolm_backup.v1.curve25519-aes-sha2","auth_data":{"public_key":"bench"}}' |
+    sed 's/.*"version":"\([0-9]*\)".*/\1/'
+}
+
+upload() {  # upload VERSION PREFIX CONNECTIONS REQUESTS_PER_CONNECTION -> wrk RESULT line
+  local done_dir=$work/done
+  rm -rf "$done_dir" && mkdir -p "$done_dir"
+  RK_VERSION=$1 RK_PREFIX=$2 RK_REQUESTS=$4 RK_DONE_DIR=$done_dir \
+    wrk -t"$3" -c"$3" -d3600s -s bench/lua/upload.lua "$base" >"$work/wrk.out" 2>&1 &
+  local wrk_pid=$!
+  until [[ $(ls "$done_dir" | wc -l) -ge $3 ]] || ! kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.02; done
+  kill -INT "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" || true
+  grep '^RESULT' "$work/wrk.out"
+}
+
+restore() {  # restore VERSION -> "MB/s bytes"
+  curl -sf -o /dev/null -H "Authorization: Bearer $RK_TOKEN" \
+    -w '%{size_download} %{time_total}\n' "$base/_matrix/client/v3/room_keys/keys?version=$1" |
+    awk '{ printf "%.1f %d\n", $1 / 1e6 / $2, $1 }'
+}
+
+bench_backend() {  # bench_backend NAME URL RAW_URL
+  local name=$1 url=$2 raw_url=$3
+  echo "== $name"
+  start_server "$url"
+  # One user's backups in order of creation: 1 = the 100k upload, 2 = growth at 1k, 3 = big.
+  # Only the newest version takes uploads, so each is filled before the next is created.
+  local v_upload v_small v_big r keys_per_s raw limit
+  v_upload=$(new_backup)
+  r=$(upload "$v_upload" u 4 250)
+  keys_per_s=$(awk -v n="$(field requests "$r")" -v s="$(field seconds "$r")" 'BEGIN { printf "%.0f", n * 100 / s }')
+  raw=$("$bin/roomkeys-bench-raw" insert "$raw_url" 100000 100 4 | awk '{ print $2 }')
+  row "$name" "upload keys/s (100k keys, 100/request, 4 clients)" "$keys_per_s" "$raw" "$(ratio "$keys_per_s" "$raw")" ">= 0.50"
+
+  # Per-session reads and version info at 16 connections, against the empty Pistache route.
+  r=$(RK_VERSION=$v_upload RK_PREFIX=u RK_UPLOAD_THREADS=4 RK_KEYS_PER_THREAD=25000 \
+      wrk -t2 -c16 -d"${read_seconds}s" -s bench/lua/get_session.lua "$base" 2>&1 | grep '^RESULT')
+  local session_rps p50 p99 empty_rps version_rps
+  session_rps=$(awk -v n="$(field requests "$r")" -v s="$(field seconds "$r")" 'BEGIN { printf "%.0f", n / s }')
+  p50=$(field p50_us "$r"); p99=$(field p99_us "$r")
+  [[ $(field non2xx "$r") == 0 ]] || echo "  warning: $(field non2xx "$r") non-2xx answers" >&2
+  "$bin/roomkeys-bench-empty" 0 "$threads" >"$work/empty.out" &
+  local empty_pid=$!
+  for _ in $(seq 1 50); do grep -q listening "$work/empty.out" && break; sleep 0.1; done
+  local empty_base; empty_base=$(sed -n 's/^listening on //p' "$work/empty.out")
+  r=$(RK_PATH=/ wrk -t2 -c16 -d"${read_seconds}s" -s bench/lua/get.lua "$empty_base" 2>&1 | grep '^RESULT')
+  empty_rps=$(awk -v n="$(field requests "$r")" -v s="$(field seconds "$r")" 'BEGIN { printf "%.0f", n / s }')
+  local empty_p50 empty_p99; empty_p50=$(field p50_us "$r"); empty_p99=$(field p99_us "$r")
+  kill "$empty_pid"; wait "$empty_pid" 2>/dev/null || true
+  row "$name" "per-session GET req/s (16 connections)" "$session_rps" "$empty_rps" "$(ratio "$session_rps" "$empty_rps")" ">= 0.50"
+  row "$name" "per-session GET p50 / p99 (us)" "$p50 / $p99" "$empty_p50 / $empty_p99" "-" "latency"
+  r=$(RK_PATH=/_matrix/client/v3/room_keys/version \
+      wrk -t2 -c16 -d"${read_seconds}s" -s bench/lua/get.lua "$base" 2>&1 | grep '^RESULT')
+  version_rps=$(awk -v n="$(field requests "$r")" -v s="$(field seconds "$r")" 'BEGIN { printf "%.0f", n / s }')
+  row "$name" "GET /room_keys/version req/s (16 conn.)" "$version_rps" "$empty_rps" "$(ratio "$version_rps" "$empty_rps")" ">= 0.50"
+
+  # Growth: one 100-key upload into a 1k-key backup, then into the big one.
+  v_small=$(new_backup)
+  upload "$v_small" s 1 10 >/dev/null
+  r=$(upload "$v_small" g 1 50); local at_small; at_small=$(field mean_us "$r")
+  v_big=$(new_backup)
+  echo "  filling a $big_keys-key backup..."
+  upload "$v_big" b 4 $((big_keys / 400)) >/dev/null
+  r=$(upload "$v_big" g 1 50); local at_big; at_big=$(field mean_us "$r")
+  row "$name" "one upload at 1k keys vs $big_keys keys (ms)" \
+      "$(awk -v v="$at_big" 'BEGIN { printf "%.2f", v / 1000 }')" \
+      "$(awk -v v="$at_small" 'BEGIN { printf "%.2f", v / 1000 }')" "$(ratio "$at_big" "$at_small")" "<= 1.50"
+
+  # Restores, on a fresh server so that its peak RSS is the restore's.
+  stop_server
+  start_server "$url"
+  local up big scan_up scan_big
+  up=$(restore "$v_upload")
+  scan_up=$("$bin/roomkeys-bench-raw" scan "$url" @bench:example.org "$v_upload" | awk '{ print $2 }')
+  row "$name" "restore MB/s (100k keys)" "${up% *}" "$scan_up" "$(ratio "${up% *}" "$scan_up")" ">= 0.50"
+  big=$(restore "$v_big")
+  scan_big=$("$bin/roomkeys-bench-raw" scan "$url" @bench:example.org "$v_big" | awk '{ print $2 }')
+  row "$name" "restore MB/s ($big_keys keys)" "${big% *}" "$scan_big" "$(ratio "${big% *}" "$scan_big")" ">= 0.50"
+  row "$name" "server peak RSS MB after the restores" "$(peak_rss_mb)" "100" "$(ratio "$(peak_rss_mb)" 100)" "< 1.00"
+  stop_server
+}
+
+bench_backend SQLite "sqlite:$work/roomkeys.db" "sqlite:$work/raw.db"
+bash tests/mariadb/mariadb-test-server.sh start "$mariadb_dir" "$mariadb_port" >/dev/null
+mariadb --no-defaults --socket="$mariadb_dir/mysqld.sock" -e "CREATE DATABASE rk_bench; CREATE DATABASE rk_raw"
+bench_backend MariaDB "$mariadb_url/rk_bench" "$mariadb_url/rk_raw"
+
+# The table, with the machine it ran on.
+{
+  echo "# roomkeys benchmark results"
+  echo
+  echo "Produced by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo
+  echo "Machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)),"
+  echo "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr), $(. /etc/os-release && echo "$PRETTY_NAME")."
+  echo "roomkeys-server with --threads $threads; wrk $(wrk --version 2>&1 | head -n 1 | awk '{ print $2 }') as the driver on the same machine;"
+  echo "SQLite $(sqlite3 --version | awk '{ print $1 }') (WAL, synchronous=FULL); $(mariadbd --version | awk '{ print $3 }') (throw-away, InnoDB defaults but a 256 MiB buffer pool)."
+  echo
+  echo "Limits: upload vs the same rows inserted straight through SOCI in the same 100-row batches"
+  echo "from 4 threads; restore vs a plain SOCI scan of the same rows (MB of key rows); reads vs a"
+  echo "Pistache route answering {} with no database; growth vs the same upload into a 1k-key backup."
+  echo
+  echo "| backend | figure | value | limit | ratio | target |"
+  echo "|---|---|---|---|---|---|"
+  for r in "${rows[@]}"; do echo "| ${r//|/ | } |"; done
+} >bench/RESULTS.md
+echo
+cat bench/RESULTS.md
