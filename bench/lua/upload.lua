@@ -9,7 +9,7 @@ function setup(thread)
   threads = threads + 1
 end
 
-local sent, answered = 0, 0
+local answered = 0
 local limit = tonumber(os.getenv("RK_REQUESTS") or "0")
 local prefix = os.getenv("RK_PREFIX") or ""
 local path = "/_matrix/client/v3/room_keys/keys?version=" .. (os.getenv("RK_VERSION") or "1")
@@ -19,10 +19,12 @@ function init(args)
   headers = keys.headers()
 end
 
+-- Keys follow the answers, not the calls: wrk may build a request it never sends, and each
+-- connection has one request in flight (one connection per thread), so answer N carries keys
+-- 100 * N .. 100 * N + 99 of this thread.
 function request()
   local parts, rooms = {}, {}
-  local first = sent * 100
-  sent = sent + 1
+  local first = answered * 100
   local order = {}
   for k = first, first + 99 do
     local room = keys.room(prefix, tid, k)

@@ -66,8 +66,8 @@ Result<int64_t> KeyBackupService::create_version(const std::string& user_id,
 Result<BackupVersion> KeyBackupService::get_version(const std::string& user_id,
                                                     std::optional<std::string_view> version) {
   BackupVersion found;
-  Status status = repository_.run(Mode::kRead, [&](Transaction& tx) {
-    auto live = live_version(tx, user_id, version);
+  Status status = repository_.run(Mode::kSingleRead, [&](Transaction& tx) {
+    auto live = live_version(tx, user_id, version);  // one statement either way
     if (!live.is_ok()) return live.status();
     found = std::move(live.value());
     return Status::ok();
@@ -215,15 +215,29 @@ Result<RoomKey> KeyBackupService::get_key(const std::string& user_id,
                                           std::optional<std::string_view> version,
                                           const std::string& room_id,
                                           const std::string& session_id) {
-  std::optional<RoomKey> found;
-  Status status =
-      read_keys(user_id, version, KeyScope{&room_id, &session_id}, [&](const RoomKey& key) {
-        found = key;
-        return false;
-      });
+  const Status key_not_found = Status::error(Status::Code::kKeyNotFound, "Key not found");
+  if (!version) {  // the current version: two statements, one snapshot
+    std::optional<RoomKey> found;
+    Status status =
+        read_keys(user_id, version, KeyScope{&room_id, &session_id}, [&](const RoomKey& key) {
+          found = key;
+          return false;
+        });
+    if (!status.is_ok()) return status;
+    if (!found) return key_not_found;
+    return std::move(*found);
+  }
+  auto id = parse_version_id(*version);
+  if (!id) return unknown_version();
+  KeyInVersion found;
+  Status status = repository_.run(Mode::kSingleRead, [&](Transaction& tx) {
+    found = tx.find_key(user_id, *id, room_id, session_id);
+    return Status::ok();
+  });
   if (!status.is_ok()) return status;
-  if (!found) return Status::error(Status::Code::kKeyNotFound, "Key not found");
-  return std::move(*found);
+  if (!found.version_live) return unknown_version();
+  if (!found.key) return key_not_found;
+  return std::move(*found.key);
 }
 
 }  // namespace roomkeys

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace roomkeys {
@@ -27,6 +28,12 @@ struct RoomKey {
   std::string session_id;
   KeyRank rank;
   std::string session_data;  // serialised JSON, stored and returned as sent
+};
+
+// A lookup of one key in one version: version_live is false for an unknown or deleted version.
+struct KeyInVersion {
+  bool version_live = false;
+  std::optional<RoomKey> key;
 };
 
 // Which keys of a version an operation covers: all, one room, or one session of one room.

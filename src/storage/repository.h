@@ -46,6 +46,9 @@ class Transaction {
   // Inserts or overwrites each key.
   virtual void upsert_keys(const std::string& user_id, int64_t version,
                            const std::vector<const RoomKey*>& keys) = 0;
+  // One key and whether its version exists and is not deleted, in one statement.
+  virtual KeyInVersion find_key(const std::string& user_id, int64_t version,
+                                const std::string& room_id, const std::string& session_id) = 0;
   // Removes the keys in scope; returns how many were removed.
   virtual int64_t delete_keys(const std::string& user_id, int64_t version, KeyScope scope) = 0;
   // Calls `visit` for every key in scope, ordered by (room_id, session_id); stops when it
@@ -62,7 +65,10 @@ class Transaction {
 
 class Repository {
  public:
-  enum class Mode { kRead, kWrite };
+  // kRead: one consistent snapshot across the statements of the work. kWrite: may write.
+  // kSingleRead: the work runs exactly one statement, atomic by itself, so no transaction is
+  // opened around it (two round trips fewer on a network database).
+  enum class Mode { kRead, kWrite, kSingleRead };
   using Work = std::function<Status(Transaction&)>;
 
   virtual ~Repository() = default;

@@ -246,6 +246,34 @@ void SociTransaction::upsert_keys(const std::string& user_id, int64_t version,
   }
 }
 
+KeyInVersion SociTransaction::find_key(const std::string& user_id, int64_t version,
+                                       const std::string& room_id, const std::string& session_id) {
+  const long long id = version;
+  int deleted = 0;
+  KeyRow row;
+  // The key's columns are NULL when the version exists but the key does not.
+  soci::indicator present[4] = {soci::i_null, soci::i_null, soci::i_null, soci::i_null};
+  soci::statement st =
+      (sql_.prepare << "SELECT v.deleted, k.first_message_index, k.forwarded_count, "
+                       "k.is_verified, k.session_data FROM rk_versions v LEFT JOIN rk_keys k "
+                       "ON k.user_id = v.user_id AND k.version = v.version "
+                       "AND k.room_id = :room_id AND k.session_id = :session_id "
+                       "WHERE v.user_id = :user_id AND v.version = :version",
+       into(deleted), into(row.first_message_index, present[0]),
+       into(row.forwarded_count, present[1]), into(row.is_verified, present[2]),
+       into(row.key.session_data, present[3]), use(room_id), use(session_id), use(user_id),
+       use(id));
+  KeyInVersion found;
+  if (!st.execute(true) || deleted != 0) return found;
+  found.version_live = true;
+  if (present[0] == soci::i_ok) {
+    row.key.room_id = room_id;
+    row.key.session_id = session_id;
+    found.key = row.fetched();
+  }
+  return found;
+}
+
 int64_t SociTransaction::delete_keys(const std::string& user_id, int64_t version, KeyScope scope) {
   const long long id = version;
   soci::statement st(sql_);

@@ -26,6 +26,8 @@ class SociTransaction final : public Transaction {
                                   const std::vector<const RoomKey*>& wanted) override;
   void upsert_keys(const std::string& user_id, int64_t version,
                    const std::vector<const RoomKey*>& keys) override;
+  KeyInVersion find_key(const std::string& user_id, int64_t version, const std::string& room_id,
+                        const std::string& session_id) override;
   int64_t delete_keys(const std::string& user_id, int64_t version, KeyScope scope) override;
   void for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
                     const std::function<bool(const RoomKey&)>& visit) override;

@@ -20,11 +20,13 @@ const SqlDialect& SqlDialect::sqlite() {
 
 const SqlDialect& SqlDialect::mysql() {
   static const SqlDialect dialect{
-      // A restore reads one consistent snapshot however many pages it takes (the session's
-      // isolation is REPEATABLE READ, set at connect: one round trip fewer per read).
-      {"START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"},
-      // Writers serialise on the user's row; every read after that lock sees the latest commit.
-      {"SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "START TRANSACTION"},
+      // A restore reads one consistent snapshot however many pages it takes.
+      {"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+       "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"},
+      // Writers serialise on the user's row; every read after that lock sees the latest commit
+      // (the session's isolation is READ COMMITTED, set at connect: one round trip fewer per
+      // write; single-statement reads need no transaction at all).
+      {"START TRANSACTION"},
       // An upsert takes the exclusive row lock directly (INSERT IGNORE would take a shared lock
       // first, and two shared holders upgrading deadlock).
       "INSERT INTO rk_users (user_id) VALUES (:user_id) "
