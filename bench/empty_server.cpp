@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   Http::Endpoint endpoint(Address("127.0.0.1", Port(static_cast<uint16_t>(std::stoi(argv[1])))));
-  endpoint.init(Http::Endpoint::options().threads(std::stoi(argv[2])).flags(Tcp::Options::ReuseAddr));
+  endpoint.init(
+      Http::Endpoint::options().threads(std::stoi(argv[2])).flags(Tcp::Options::ReuseAddr));
   endpoint.setHandler(Http::make_handler<EmptyHandler>());
   endpoint.serveThreaded();
   std::printf("listening on http://127.0.0.1:%u\n", static_cast<unsigned>(endpoint.getPort()));

@@ -22,8 +22,8 @@ using Clock = std::chrono::steady_clock;
 using roomkeys::DatabaseUrl;
 
 const std::string kSessionData = "{\"ciphertext\":\"" + std::string(1100, 'c') +
-                                 "\",\"ephemeral\":\"" + std::string(44, 'e') +
-                                 "\",\"mac\":\"" + std::string(22, 'm') + "\"}";
+                                 "\",\"ephemeral\":\"" + std::string(44, 'e') + "\",\"mac\":\"" +
+                                 std::string(22, 'm') + "\"}";
 
 DatabaseUrl url_of(const char* text) {
   auto url = roomkeys::parse_database_url(text);

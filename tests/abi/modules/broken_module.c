@@ -47,12 +47,12 @@ static const mxm_module_desc kDesc = {sizeof(mxm_module_desc),
 #ifdef BROKEN_WRONG_MAGIC
                                       0xDEADBEEFu,
 #else
-                                       MXM_MODULE_MAGIC,
+                                      MXM_MODULE_MAGIC,
 #endif
 #ifdef BROKEN_WRONG_MAJOR
                                       MXM_ABI_MAJOR + 1,
 #else
-                                       MXM_ABI_MAJOR,
+                                      MXM_ABI_MAJOR,
 #endif
                                       MXM_ABI_MINOR,
                                       {"broken", 6},
