@@ -38,6 +38,7 @@ class RetryAfter final : public Pistache::Http::Header::Header {
  private:
   int64_t seconds_ = 0;
 };
+
 std::atomic<uint64_t> request_counter{0};
 
 void add_common_headers(ResponseWriter& writer, std::string_view content_type) {
@@ -54,9 +55,12 @@ void send_json(ResponseWriter& writer, Code code, const std::string& body) {
   writer.send(code, body);
 }
 
-void send_error(ResponseWriter& writer, Code code, const char* errcode, const char* message) {
-  send_json(writer, code,
-            std::string("{\"errcode\":\"") + errcode + "\",\"error\":\"" + message + "\"}");
+// `extra` holds further members, e.g. ",\"retry_after_ms\":5".
+void send_error(ResponseWriter& writer, Code code, const char* errcode, const char* message,
+                const std::string& extra = "") {
+  send_json(
+      writer, code,
+      std::string("{\"errcode\":\"") + errcode + "\",\"error\":\"" + message + '"' + extra + '}');
 }
 
 mxm_status respond(mxm_responder* r, uint16_t status, mxm_str content_type, mxm_str body) {
@@ -182,9 +186,7 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
   }
 
   std::string user_id;
-  const bool needs_auth = match.kind == RouteMatch::Kind::kBadEncoding ||
-                          (match.route->flags & MXM_ROUTE_REQUIRES_AUTH) != 0;
-  if (needs_auth) {
+  if ((match.route->flags & MXM_ROUTE_REQUIRES_AUTH) != 0) {
     switch (auth_->authenticate(authorization_header(request), user_id)) {
       case TokenAuth::Outcome::kMissingToken:
         return send_error(response, Code::Unauthorized, "M_MISSING_TOKEN", "Missing access token");
@@ -198,10 +200,8 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
   if (limiter_->enabled() && (match.route->flags & MXM_ROUTE_RATE_LIMITED) != 0) {
     if (const int64_t wait_ms = limiter_->acquire(user_id); wait_ms > 0) {
       response.headers().add(std::make_shared<RetryAfter>((wait_ms + 999) / 1000));
-      return send_json(response, static_cast<Code>(429),
-                       "{\"errcode\":\"M_LIMIT_EXCEEDED\",\"error\":\"Too many requests\","
-                       "\"retry_after_ms\":" +
-                           std::to_string(wait_ms) + "}");
+      return send_error(response, static_cast<Code>(429), "M_LIMIT_EXCEEDED", "Too many requests",
+                        ",\"retry_after_ms\":" + std::to_string(wait_ms));
     }
   }
   if (request.body().size() > max_body_bytes_) {

@@ -65,12 +65,12 @@ RouteMatch RouteTable::match(mxm_method method, const std::string& raw_path) con
       result.kind = RouteMatch::Kind::kWrongMethod;
       continue;
     }
+    result.route = &route;
     if (bad_encoding) {
       result.kind = RouteMatch::Kind::kBadEncoding;
       return result;
     }
     result.kind = RouteMatch::Kind::kFound;
-    result.route = &route;
     result.params = std::move(params);
     return result;
   }

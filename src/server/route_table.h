@@ -21,7 +21,7 @@ struct RegisteredRoute {
 struct RouteMatch {
   enum class Kind { kFound, kWrongMethod, kNotFound, kBadEncoding };
   Kind kind = Kind::kNotFound;
-  const RegisteredRoute* route = nullptr;
+  const RegisteredRoute* route = nullptr;                   // set for kFound and kBadEncoding
   std::vector<std::pair<std::string, std::string>> params;  // decoded captures
 };
 

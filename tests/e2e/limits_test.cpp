@@ -66,6 +66,11 @@ TEST_P(RateLimitTest, TooManyRequestsAre429WithRetryAfter) {
   EXPECT_EQ(call("GET", "/room_keys/version", "", kBob).status, 404);  // per user
 }
 
+TEST_P(RateLimitTest, MalformedPathsAreStillAnsweredWhenLimiting) {
+  expect_error(call("GET", "/room_keys/keys/%ZZ/s?version=1"), 400, "M_INVALID_PARAM");
+  EXPECT_EQ(call("GET", "/room_keys/version").status, 404);  // the server lives on
+}
+
 ROOMKEYS_ON_BOTH_BACKENDS(LimitsTest);
 ROOMKEYS_ON_BOTH_BACKENDS(RateLimitTest);
 
