@@ -34,6 +34,20 @@ Result<BackupVersion> live_version(Transaction& tx, const std::string& user_id,
   return *found;
 }
 
+// The version an upload may write to: the current one, named by `text`. One query in the usual
+// case; a second only to tell an old version (403) from an unknown one (404).
+Result<BackupVersion> upload_target(Transaction& tx, const std::string& user_id,
+                                    std::string_view text) {
+  auto id = parse_version_id(text);
+  if (!id) return unknown_version();
+  auto current = tx.current_version(user_id);
+  if (current && current->version == *id) return *current;
+  auto named = tx.find_version(user_id, *id);
+  if (!named || named->deleted) return unknown_version();
+  // A live version that is not the current one implies a newer current one.
+  return Status::wrong_version(format_version_id(current->version));
+}
+
 }  // namespace
 
 KeyBackupService::KeyBackupService(Repository& repository,
@@ -113,12 +127,8 @@ Result<KeysOutcome> KeyBackupService::upload_keys(const std::string& user_id,
   KeysOutcome outcome;
   Status status = repository_.run(Mode::kWrite, [&](Transaction& tx) {
     tx.lock_user(user_id);
-    auto target = live_version(tx, user_id, version);
+    auto target = upload_target(tx, user_id, version);
     if (!target.is_ok()) return target.status();
-    auto current = tx.current_version(user_id);
-    if (current->version != target.value().version) {
-      return Status::wrong_version(format_version_id(current->version));
-    }
 
     // One candidate per (room, session): a body may name a session twice, and the rule decides
     // between those too, in body order.

@@ -177,6 +177,15 @@ class SociRepository final : public Repository {
       return Status::ok();
     } catch (const soci::soci_error& e) {
       rollback(sql);
+      if (is_mysql) {
+        // The lock lives as long as the pooled connection: give it back, or the next process
+        // to start would wait for it.
+        try {
+          sql << "SELECT RELEASE_LOCK('roomkeys_migrations')";
+        } catch (const soci::soci_error&) {
+          // The connection is gone, and the lock with it.
+        }
+      }
       lease.mark_broken_if(classify(e));
       log("migration failed: ", e);
       return Status::error(Status::Code::kUnavailable,

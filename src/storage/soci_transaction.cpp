@@ -55,7 +55,7 @@ void SociTransaction::lock_user(const std::string& user_id) {
 
 std::optional<BackupVersion> SociTransaction::select_version(const std::string& where,
                                                              const std::string& user_id,
-                                                             long long version) {
+                                                             std::optional<long long> version) {
   BackupVersion found;
   long long id = 0, etag = 0, count = 0;
   int deleted = 0;
@@ -70,7 +70,7 @@ std::optional<BackupVersion> SociTransaction::select_version(const std::string& 
   st.exchange(into(count));
   st.exchange(into(deleted));
   st.exchange(use(user_id));
-  if (version > 0) st.exchange(use(version));
+  if (version) st.exchange(use(*version));
   st.alloc();
   st.prepare(query);
   st.define_and_bind();
@@ -89,7 +89,7 @@ std::optional<BackupVersion> SociTransaction::find_version(const std::string& us
 
 std::optional<BackupVersion> SociTransaction::current_version(const std::string& user_id) {
   return select_version("user_id = :user_id AND deleted = 0 ORDER BY version DESC LIMIT 1", user_id,
-                        0);
+                        std::nullopt);
 }
 
 int64_t SociTransaction::allocate_version_id(const std::string& user_id) {

@@ -39,8 +39,9 @@ class SociTransaction final : public Transaction {
                                              const std::vector<const RoomKey*>& wanted);
   std::vector<RoomKey> find_ranks_batched(const std::string& user_id, int64_t version,
                                           const std::vector<const RoomKey*>& wanted);
+  // `where` binds :user_id, and :version when `version` is given.
   std::optional<BackupVersion> select_version(const std::string& where, const std::string& user_id,
-                                              long long version);
+                                              std::optional<long long> version);
   soci::session& sql_;
   const SqlDialect& dialect_;
 };
