@@ -41,91 +41,7 @@ bool parse_listen(const std::string& text, Options& options) {
   return true;
 }
 
-}  // namespace
-
-std::string usage_text() {
-  return R"(Usage: roomkeys-server [OPTIONS]
-Serves the Matrix room-key backup API (/_matrix/client/*/room_keys/*) by loading the roomkeys
-module through its C ABI.
-
-  --config FILE             read settings from FILE ("name = value" lines, names as the flags
-                            below without "--"); flags given here override it
-  --listen HOST:PORT        address to listen on (default 127.0.0.1:8008; port 0 picks a free one)
-  --database URL            sqlite:PATH (default sqlite:roomkeys.db)
-  --token TOKEN=USER_ID     accept this access token for this user (repeatable)
-  --tokens-file FILE        one "TOKEN USER_ID" per line ('#' starts a comment)
-                            with neither, a random token for @dev:localhost is printed
-  --module PATH             the module to load (default: roomkeys.so beside this binary)
-  --max-body-bytes N        largest request body accepted (default 16777216)
-  --threads N               HTTP worker threads (default 4)
-  --pool-size N             database connections (default: as many as threads)
-  --allowed-algorithms A,B  accept only these backup algorithms (default: any)
-  --rate-limit N            per-user limit in requests per second (default 0: none)
-  --rate-burst N            requests a user may send at once (default: twice the rate)
-  --log-level LEVEL         trace, debug, info, warn, error (default info)
-  --help                    print this text
-  --version                 print the version
-)";
-}
-
 // Parses flags (without the program name); --config is already resolved.
-ParsedOptions parse_args(const std::vector<std::string>& args);
-
-std::string read_config_file(const std::string& path, std::vector<std::string>& flags) {
-  std::ifstream in(path);
-  if (!in) return "cannot read config file " + path;
-  int line_number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_number;
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string::npos || line[first] == '#') continue;
-    const auto eq = line.find('=');
-    auto trim = [](std::string text) {
-      const auto begin = text.find_first_not_of(" \t\r");
-      if (begin == std::string::npos) return std::string();
-      return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
-    };
-    const std::string name = eq == std::string::npos ? "" : trim(line.substr(0, eq));
-    if (name.empty() || name == "config") {
-      return path + ":" + std::to_string(line_number) + ": expected \"name = value\"";
-    }
-    flags.push_back("--" + name);
-    flags.push_back(trim(line.substr(eq + 1)));
-  }
-  return "";
-}
-
-ParsedOptions parse_options(int argc, char** argv) {
-  // The config file's settings come first, so that command-line flags override them.
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    std::string path;
-    if (arg == "--config" && i + 1 < argc) {
-      path = argv[++i];
-    } else if (arg.rfind("--config=", 0) == 0) {
-      path = arg.substr(9);
-    } else {
-      continue;
-    }
-    std::vector<std::string> flags;
-    if (std::string error = read_config_file(path, flags); !error.empty()) {
-      return ParsedOptions{std::nullopt, error};
-    }
-    args.insert(args.begin(), flags.begin(), flags.end());
-  }
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--config") {
-      if (i + 1 >= argc) return ParsedOptions{std::nullopt, "--config needs a value"};
-      ++i;
-    } else if (arg.rfind("--config=", 0) != 0) {
-      args.push_back(arg);
-    }
-  }
-  return parse_args(args);
-}
-
 ParsedOptions parse_args(const std::vector<std::string>& args) {
   Options options;
   ParsedOptions result;
@@ -195,6 +111,76 @@ ParsedOptions parse_args(const std::vector<std::string>& args) {
   }
   result.options = options;
   return result;
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(Usage: roomkeys-server [OPTIONS]
+Serves the Matrix room-key backup API (/_matrix/client/*/room_keys/*) by loading the roomkeys
+module through its C ABI.
+
+  --config FILE             read settings from FILE ("name = value" lines, names as the flags
+                            below without "--"); flags given here override it
+  --listen HOST:PORT        address to listen on (default 127.0.0.1:8008; port 0 picks a free one)
+  --database URL            sqlite:PATH (default sqlite:roomkeys.db)
+  --token TOKEN=USER_ID     accept this access token for this user (repeatable)
+  --tokens-file FILE        one "TOKEN USER_ID" per line ('#' starts a comment)
+                            with neither, a random token for @dev:localhost is printed
+  --module PATH             the module to load (default: roomkeys.so beside this binary)
+  --max-body-bytes N        largest request body accepted (default 16777216)
+  --threads N               HTTP worker threads (default 4)
+  --pool-size N             database connections (default: as many as threads)
+  --allowed-algorithms A,B  accept only these backup algorithms (default: any)
+  --rate-limit N            per-user limit in requests per second (default 0: none)
+  --rate-burst N            requests a user may send at once (default: twice the rate)
+  --log-level LEVEL         trace, debug, info, warn, error (default info)
+  --help                    print this text
+  --version                 print the version
+)";
+}
+
+std::string read_config_file(const std::string& path, std::vector<std::string>& flags) {
+  std::ifstream in(path);
+  if (!in) return "cannot read config file " + path;
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto eq = line.find('=');
+    auto trim = [](std::string text) {
+      const auto begin = text.find_first_not_of(" \t\r");
+      if (begin == std::string::npos) return std::string();
+      return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);
+    };
+    const std::string name = eq == std::string::npos ? "" : trim(line.substr(0, eq));
+    if (name.empty() || name == "config") {
+      return path + ":" + std::to_string(line_number) + ": expected \"name = value\"";
+    }
+    flags.push_back("--" + name);
+    flags.push_back(trim(line.substr(eq + 1)));
+  }
+  return "";
+}
+
+ParsedOptions parse_options(int argc, char** argv) {
+  // The settings of config files come first, so that command-line flags override them.
+  std::vector<std::string> from_files, from_flags;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg != "--config" && arg.rfind("--config=", 0) != 0) {
+      from_flags.push_back(arg);
+      continue;
+    }
+    if (arg == "--config" && i + 1 >= argc) return {std::nullopt, "--config needs a value"};
+    const std::string path = arg == "--config" ? argv[++i] : arg.substr(9);
+    if (std::string error = read_config_file(path, from_files); !error.empty()) {
+      return {std::nullopt, error};
+    }
+  }
+  from_files.insert(from_files.end(), from_flags.begin(), from_flags.end());
+  return parse_args(from_files);
 }
 
 }  // namespace roomkeys::server

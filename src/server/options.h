@@ -23,7 +23,6 @@ struct Options {
   double rate_limit = 0;           // requests per second per user; 0: no limit
   double rate_burst = 0;           // 0: twice the rate (at least 1)
   std::string log_level = "info";
-  std::string config_file;
   bool help = false;
   bool version = false;
 };
