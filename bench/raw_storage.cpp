@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,47 +39,87 @@ DatabaseUrl url_of(const char* text) {
   return url.value();
 }
 
-// KEYS rows for one fresh user, BATCH rows per transaction, from CLIENTS threads at once.
+// One batch of rows of the raw user, straight into rk_keys in one transaction.
+struct Batch {
+  std::string user = "@raw:bench";
+  long long version = 1, zero = 0;
+  int unverified = 0;
+  std::vector<std::string> rooms, sessions;
+
+  Batch(int size, long first_key) : rooms(size), sessions(size) {
+    for (int i = 0; i < size; ++i) {
+      rooms[i] = "!room" + std::to_string((first_key + i) / 1000) + ":bench";
+      sessions[i] = "session" + std::to_string(first_key + i);
+    }
+  }
+
+  // A network database: one multi-row statement, one round trip.
+  void insert_multi_row(soci::session& sql) {
+    std::string query =
+        "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
+        "forwarded_count, is_verified, session_data) VALUES ";
+    soci::statement st(sql);
+    for (size_t i = 0; i < rooms.size(); ++i) {
+      const std::string n = std::to_string(i);
+      query += (i ? ", (:u" : "(:u") + n + ", :v" + n + ", :r" + n + ", :s" + n + ", :f" + n +
+               ", :c" + n + ", :i" + n + ", :d" + n + ")";
+      st.exchange(soci::use(user));
+      st.exchange(soci::use(version));
+      st.exchange(soci::use(rooms[i]));
+      st.exchange(soci::use(sessions[i]));
+      st.exchange(soci::use(zero));
+      st.exchange(soci::use(zero));
+      st.exchange(soci::use(unverified));
+      st.exchange(soci::use(kSessionData));
+    }
+    soci::transaction tx(sql);
+    st.alloc();
+    st.prepare(query);
+    st.define_and_bind();
+    st.execute(true);
+    tx.commit();
+  }
+
+  // In-process SQLite: one prepared statement executed per row.
+  void insert_row_by_row(soci::session& sql) {
+    std::string room, session;
+    soci::transaction tx(sql);
+    soci::statement st =
+        (sql.prepare << "INSERT INTO rk_keys (user_id, version, room_id, session_id, "
+                        "first_message_index, forwarded_count, is_verified, session_data) "
+                        "VALUES (:u, :v, :r, :s, :f, :c, :i, :d)",
+         soci::use(user), soci::use(version), soci::use(room), soci::use(session), soci::use(zero),
+         soci::use(zero), soci::use(unverified), soci::use(kSessionData));
+    for (size_t i = 0; i < rooms.size(); ++i) {
+      room = rooms[i];
+      session = sessions[i];
+      st.execute(true);
+    }
+    tx.commit();
+  }
+};
+
+// KEYS rows for one fresh user, BATCH rows per transaction, from CLIENTS threads at once; each
+// backend written its fastest way (SQLite's one writer at a time queued on a mutex, not its
+// sleeping busy handler).
 int insert(const DatabaseUrl& url, long keys, int batch, int clients) {
+  const bool sqlite = url.backend == DatabaseUrl::Backend::kSqlite;
   std::atomic<long> next_batch{0};
+  std::mutex sqlite_writer;
   const long batches = keys / batch;
   const auto started = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&] {
       auto sql = roomkeys::open_soci_session(url);
-      const std::string user = "@raw:bench";
-      const long long version = 1;
-      std::vector<std::string> rooms(batch), sessions(batch);
-      std::vector<long long> zeros(batch, 0);
-      std::vector<int> verified(batch, 0);
       for (long b; (b = next_batch++) < batches;) {
-        std::string query =
-            "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
-            "forwarded_count, is_verified, session_data) VALUES ";
-        soci::statement st(*sql);
-        for (int i = 0; i < batch; ++i) {
-          const long key = b * batch + i;
-          rooms[i] = "!room" + std::to_string(key / 1000) + ":bench";
-          sessions[i] = "session" + std::to_string(key);
-          const std::string n = std::to_string(i);
-          query += (i ? ", (:u" : "(:u") + n + ", :v" + n + ", :r" + n + ", :s" + n + ", :f" + n +
-                   ", :c" + n + ", :i" + n + ", :d" + n + ")";
-          st.exchange(soci::use(user));
-          st.exchange(soci::use(version));
-          st.exchange(soci::use(rooms[i]));
-          st.exchange(soci::use(sessions[i]));
-          st.exchange(soci::use(zeros[i]));
-          st.exchange(soci::use(zeros[i]));
-          st.exchange(soci::use(verified[i]));
-          st.exchange(soci::use(kSessionData));
+        Batch rows(batch, b * batch);
+        if (sqlite) {
+          std::lock_guard<std::mutex> one_writer(sqlite_writer);
+          rows.insert_row_by_row(*sql);
+        } else {
+          rows.insert_multi_row(*sql);
         }
-        soci::transaction tx(*sql);
-        st.alloc();
-        st.prepare(query);
-        st.define_and_bind();
-        st.execute(true);
-        tx.commit();
       }
     });
   }

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "storage/database_url.h"
@@ -77,6 +78,11 @@ struct Backend {
   const SqlDialect* dialect;
   const std::vector<Migration>* migrations;
   std::vector<std::string> on_connect;  // after every (re)connect
+  // The database takes one writer at a time (SQLite): writers queue on a mutex in the process
+  // and wake the moment the previous one commits, instead of polling the file lock in sleeps of
+  // up to 100 ms (SQLite's busy handler) that starve some of them for seconds. Other processes
+  // on the same file still wait through the busy timeout.
+  bool one_writer = false;
 };
 
 Result<Backend> backend_for(const DatabaseUrl& url) {
@@ -93,7 +99,8 @@ Result<Backend> backend_for(const DatabaseUrl& url) {
         // it spills to overflow pages: 3x the file, many reads a key); only takes
         // effect on a new file, so it comes before WAL. WAL lets readers run beside
         // the one writer; FULL sync because a lost backup is lost history.
-        {"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"}};
+        {"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"},
+        true};
   }
   std::string connect = "db=" + quoted(url.database) + " user=" + quoted(url.user) +
                         " password=" + quoted(url.password) +
@@ -135,7 +142,12 @@ class SociRepository final : public Repository {
     Status status;
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
       bool retry = false;
-      status = run_once(mode, work, retry);
+      if (mode == Mode::kWrite && backend_.one_writer) {
+        std::lock_guard<std::mutex> writer(writer_);
+        status = run_once(mode, work, retry);
+      } else {
+        status = run_once(mode, work, retry);
+      }
       if (!retry) return status;
       std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
     }
@@ -286,6 +298,7 @@ class SociRepository final : public Repository {
   DatabaseUrl url_;
   soci::connection_pool pool_;
   std::vector<char> broken_;  // per pooled connection; touched only by its lease holder
+  std::mutex writer_;         // see Backend::one_writer
   std::function<void(std::string_view)> log_error_;
 };
 

@@ -136,8 +136,8 @@ std::vector<RoomKey> SociTransaction::find_ranks(const std::string& user_id, int
                                                  const std::vector<const RoomKey*>& wanted) {
   // Only the submitted (room, session) pairs are read, each by its primary key: the cost of an
   // upload never grows with the size of the backup.
-  return dialect_.batch_point_lookups ? find_ranks_batched(user_id, version, wanted)
-                                      : find_ranks_one_by_one(user_id, version, wanted);
+  return dialect_.multi_row_statements ? find_ranks_batched(user_id, version, wanted)
+                                       : find_ranks_one_by_one(user_id, version, wanted);
 }
 
 // One prepared statement, executed per pair: in-process SQLite makes each a few microseconds,
@@ -206,6 +206,40 @@ std::vector<RoomKey> SociTransaction::find_ranks_batched(
 
 void SociTransaction::upsert_keys(const std::string& user_id, int64_t version,
                                   const std::vector<const RoomKey*>& keys) {
+  if (keys.empty()) return;
+  if (dialect_.multi_row_statements) {
+    upsert_keys_batched(user_id, version, keys);
+  } else {
+    upsert_keys_one_by_one(user_id, version, keys);
+  }
+}
+
+void SociTransaction::upsert_keys_one_by_one(const std::string& user_id, int64_t version,
+                                             const std::vector<const RoomKey*>& keys) {
+  const long long id = version;
+  RoomKey key;
+  long long first_message_index = 0, forwarded_count = 0;
+  int is_verified = 0;
+  soci::statement st =
+      (sql_.prepare << "INSERT INTO rk_keys (user_id, version, room_id, session_id, "
+                       "first_message_index, forwarded_count, is_verified, session_data) VALUES "
+                       "(:u, :v, :r, :s, :f, :c, :i, :d)" +
+                           dialect_.upsert_keys_tail,
+       use(user_id), use(id), use(key.room_id), use(key.session_id), use(first_message_index),
+       use(forwarded_count), use(is_verified), use(key.session_data));
+  for (const RoomKey* next : keys) {
+    key.room_id = next->room_id;
+    key.session_id = next->session_id;
+    key.session_data = next->session_data;
+    first_message_index = next->rank.first_message_index;
+    forwarded_count = next->rank.forwarded_count;
+    is_verified = next->rank.is_verified ? 1 : 0;
+    st.execute(true);
+  }
+}
+
+void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t version,
+                                          const std::vector<const RoomKey*>& keys) {
   // Multi-row statements: one round trip per batch. Batches also stay well under SQLite's
   // variable limit and MySQL's max_allowed_packet.
   constexpr size_t kMaxRows = 200;

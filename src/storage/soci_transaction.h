@@ -39,6 +39,10 @@ class SociTransaction final : public Transaction {
                                              const std::vector<const RoomKey*>& wanted);
   std::vector<RoomKey> find_ranks_batched(const std::string& user_id, int64_t version,
                                           const std::vector<const RoomKey*>& wanted);
+  void upsert_keys_one_by_one(const std::string& user_id, int64_t version,
+                              const std::vector<const RoomKey*>& keys);
+  void upsert_keys_batched(const std::string& user_id, int64_t version,
+                           const std::vector<const RoomKey*>& keys);
   // `where` binds :user_id, and :version when `version` is given.
   std::optional<BackupVersion> select_version(const std::string& where, const std::string& user_id,
                                               std::optional<long long> version);

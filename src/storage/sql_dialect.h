@@ -13,8 +13,11 @@ struct SqlDialect {
   std::string lock_user;
   // Appended to "INSERT INTO rk_keys (...) VALUES (...), (...)" to overwrite existing keys.
   std::string upsert_keys_tail;
-  // Look up many (room, session) pairs in one query rather than one query each.
-  bool batch_point_lookups;
+  // Many rows per statement (one network round trip each) rather than one prepared statement
+  // executed per row. In-process SQLite wants the latter: each execution costs microseconds,
+  // while its planner scans for a list of bound pairs and it looks up every named parameter
+  // of a statement by a linear search (quadratic in a 800-parameter insert).
+  bool multi_row_statements;
   // Rows per query when reading keys; 0: one query streams them all.
   int page_rows;
 
