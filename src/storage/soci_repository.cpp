@@ -123,6 +123,7 @@ class SociRepository final : public Repository {
         url_(std::move(url)),
         pool_(pool_size),
         broken_(pool_size, 0),
+        statements_(pool_size),
         log_error_(std::move(log_error)) {}
 
   Status connect() {
@@ -223,9 +224,11 @@ class SociRepository final : public Repository {
     explicit Lease(SociRepository& repo) : repo_(repo), position_(repo.pool_.lease()) {}
     ~Lease() { repo_.pool_.give_back(position_); }
     soci::session& session() { return repo_.pool_.at(position_); }
+    StatementCache& statements() { return repo_.statements_[position_]; }
     // Reconnects when needed; throws soci_error while the database is away.
     void ensure_connected() {
       if (!repo_.broken_[position_]) return;
+      statements().clear();  // they belong to the old connection
       session().reconnect();
       repo_.configure(session());
       repo_.broken_[position_] = 0;
@@ -249,7 +252,7 @@ class SociRepository final : public Repository {
     bool committing = false;
     try {
       lease.ensure_connected();
-      SociTransaction tx(sql, *backend_.dialect);
+      SociTransaction tx(sql, *backend_.dialect, lease.statements());
       if (mode == Mode::kSingleRead) return work(tx);
       const auto& begin =
           mode == Mode::kWrite ? backend_.dialect->begin_write : backend_.dialect->begin_read;
@@ -259,6 +262,7 @@ class SociRepository final : public Repository {
       sql << (status.is_ok() ? "COMMIT" : "ROLLBACK");
       return status;
     } catch (const soci::soci_error& e) {
+      lease.statements().clear();
       rollback(sql);
       const Failure failure = classify(e);
       lease.mark_broken_if(failure);
@@ -298,7 +302,9 @@ class SociRepository final : public Repository {
   DatabaseUrl url_;
   soci::connection_pool pool_;
   std::vector<char> broken_;  // per pooled connection; touched only by its lease holder
-  std::mutex writer_;         // see Backend::one_writer
+  // Per pooled connection, destroyed before the pool closes the connections.
+  std::vector<StatementCache> statements_;
+  std::mutex writer_;  // see Backend::one_writer
   std::function<void(std::string_view)> log_error_;
 };
 

@@ -47,49 +47,129 @@ void bind_scope(soci::statement& st, const std::string& user_id, const long long
   if (scope.session_id) st.exchange(use(*scope.session_id));
 }
 
+// The hot statements, cached per connection (see statement_cache.h).
+
+// A version row: by id (kById), or the user's newest live one.
+template <bool kById>
+struct VersionQuery : CachedStatement {
+  std::string user_id;
+  long long version = 0, etag = 0, count = 0;
+  int deleted = 0;
+  BackupVersion found;
+
+  explicit VersionQuery(soci::session& sql) : CachedStatement(sql) {
+    st.exchange(into(version));
+    st.exchange(into(found.algorithm));
+    st.exchange(into(found.auth_data));
+    st.exchange(into(etag));
+    st.exchange(into(count));
+    st.exchange(into(deleted));
+    st.exchange(use(user_id));
+    if (kById) st.exchange(use(version));
+    prepare(
+        "SELECT version, algorithm, auth_data, etag, key_count, deleted FROM rk_versions WHERE " +
+        std::string(kById ? "user_id = :user_id AND version = :version"
+                          : "user_id = :user_id AND deleted = 0 ORDER BY version DESC LIMIT 1"));
+  }
+
+  std::optional<BackupVersion> run() {
+    StatementRun running(*this);
+    if (!st.execute(true)) return std::nullopt;
+    found.version = version;
+    found.etag = etag;
+    found.count = count;
+    found.deleted = deleted != 0;
+    return found;
+  }
+};
+
+// One key and whether its version is live; the key's columns are NULL when the version exists
+// but the key does not.
+struct KeyQuery : CachedStatement {
+  std::string user_id, room_id, session_id;
+  long long version = 0;
+  int deleted = 0;
+  KeyRow row;
+  soci::indicator present[4] = {soci::i_null, soci::i_null, soci::i_null, soci::i_null};
+
+  explicit KeyQuery(soci::session& sql) : CachedStatement(sql) {
+    st.exchange(into(deleted));
+    st.exchange(into(row.first_message_index, present[0]));
+    st.exchange(into(row.forwarded_count, present[1]));
+    st.exchange(into(row.is_verified, present[2]));
+    st.exchange(into(row.key.session_data, present[3]));
+    st.exchange(use(room_id));
+    st.exchange(use(session_id));
+    st.exchange(use(user_id));
+    st.exchange(use(version));
+    prepare(
+        "SELECT v.deleted, k.first_message_index, k.forwarded_count, k.is_verified, "
+        "k.session_data FROM rk_versions v LEFT JOIN rk_keys k ON k.user_id = v.user_id "
+        "AND k.version = v.version AND k.room_id = :room_id AND k.session_id = :session_id "
+        "WHERE v.user_id = :user_id AND v.version = :version");
+  }
+};
+
+// The rank of one stored key, by its primary key.
+struct RankQuery : CachedStatement {
+  std::string user_id, room_id, session_id;
+  long long version = 0;
+  KeyRow row;
+
+  explicit RankQuery(soci::session& sql) : CachedStatement(sql) {
+    row.bind(st, false);
+    st.exchange(use(user_id));
+    st.exchange(use(version));
+    st.exchange(use(room_id));
+    st.exchange(use(session_id));
+    prepare(
+        "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified FROM "
+        "rk_keys WHERE user_id = :user_id AND version = :version AND room_id = :room_id AND "
+        "session_id = :session_id");
+  }
+};
+
+// Inserts or overwrites one key.
+struct UpsertKeyRow : CachedStatement {
+  std::string user_id;
+  long long version = 0, first_message_index = 0, forwarded_count = 0;
+  int is_verified = 0;
+  RoomKey key;
+
+  UpsertKeyRow(soci::session& sql, const SqlDialect& dialect) : CachedStatement(sql) {
+    st.exchange(use(user_id));
+    st.exchange(use(version));
+    st.exchange(use(key.room_id));
+    st.exchange(use(key.session_id));
+    st.exchange(use(first_message_index));
+    st.exchange(use(forwarded_count));
+    st.exchange(use(is_verified));
+    st.exchange(use(key.session_data));
+    prepare(
+        "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
+        "forwarded_count, is_verified, session_data) VALUES (:u, :v, :r, :s, :f, :c, :i, :d)" +
+        dialect.upsert_keys_tail);
+  }
+};
+
 }  // namespace
 
 void SociTransaction::lock_user(const std::string& user_id) {
   sql_ << dialect_.lock_user, use(user_id);
 }
 
-std::optional<BackupVersion> SociTransaction::select_version(const std::string& where,
-                                                             const std::string& user_id,
-                                                             std::optional<long long> version) {
-  BackupVersion found;
-  long long id = 0, etag = 0, count = 0;
-  int deleted = 0;
-  const std::string query =
-      "SELECT version, algorithm, auth_data, etag, key_count, deleted FROM rk_versions WHERE " +
-      where;
-  soci::statement st(sql_);
-  st.exchange(into(id));
-  st.exchange(into(found.algorithm));
-  st.exchange(into(found.auth_data));
-  st.exchange(into(etag));
-  st.exchange(into(count));
-  st.exchange(into(deleted));
-  st.exchange(use(user_id));
-  if (version) st.exchange(use(*version));
-  st.alloc();
-  st.prepare(query);
-  st.define_and_bind();
-  if (!st.execute(true)) return std::nullopt;
-  found.version = id;
-  found.etag = etag;
-  found.count = count;
-  found.deleted = deleted != 0;
-  return found;
-}
-
 std::optional<BackupVersion> SociTransaction::find_version(const std::string& user_id,
                                                            int64_t version) {
-  return select_version("user_id = :user_id AND version = :version", user_id, version);
+  auto& query = statements_.get<VersionQuery<true>>(sql_);
+  query.user_id = user_id;
+  query.version = version;
+  return query.run();
 }
 
 std::optional<BackupVersion> SociTransaction::current_version(const std::string& user_id) {
-  return select_version("user_id = :user_id AND deleted = 0 ORDER BY version DESC LIMIT 1", user_id,
-                        std::nullopt);
+  auto& query = statements_.get<VersionQuery<false>>(sql_);
+  query.user_id = user_id;
+  return query.run();
 }
 
 int64_t SociTransaction::allocate_version_id(const std::string& user_id) {
@@ -146,25 +226,14 @@ std::vector<RoomKey> SociTransaction::find_ranks_one_by_one(
     const std::string& user_id, int64_t version, const std::vector<const RoomKey*>& wanted) {
   std::vector<RoomKey> found;
   if (wanted.empty()) return found;
-  const long long id = version;
-  std::string room_id, session_id;
-  KeyRow row;
-  soci::statement st(sql_);
-  row.bind(st, false);
-  st.exchange(use(user_id));
-  st.exchange(use(id));
-  st.exchange(use(room_id));
-  st.exchange(use(session_id));
-  st.alloc();
-  st.prepare(
-      "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified FROM "
-      "rk_keys WHERE user_id = :user_id AND version = :version AND room_id = :room_id AND "
-      "session_id = :session_id");
-  st.define_and_bind();
+  auto& query = statements_.get<RankQuery>(sql_);
+  query.user_id = user_id;
+  query.version = version;
   for (const RoomKey* key : wanted) {
-    room_id = key->room_id;
-    session_id = key->session_id;
-    if (st.execute(true)) found.push_back(row.fetched());
+    query.room_id = key->room_id;
+    query.session_id = key->session_id;
+    StatementRun running(query);
+    if (query.st.execute(true)) found.push_back(query.row.fetched());
   }
   return found;
 }
@@ -216,25 +285,18 @@ void SociTransaction::upsert_keys(const std::string& user_id, int64_t version,
 
 void SociTransaction::upsert_keys_one_by_one(const std::string& user_id, int64_t version,
                                              const std::vector<const RoomKey*>& keys) {
-  const long long id = version;
-  RoomKey key;
-  long long first_message_index = 0, forwarded_count = 0;
-  int is_verified = 0;
-  soci::statement st =
-      (sql_.prepare << "INSERT INTO rk_keys (user_id, version, room_id, session_id, "
-                       "first_message_index, forwarded_count, is_verified, session_data) VALUES "
-                       "(:u, :v, :r, :s, :f, :c, :i, :d)" +
-                           dialect_.upsert_keys_tail,
-       use(user_id), use(id), use(key.room_id), use(key.session_id), use(first_message_index),
-       use(forwarded_count), use(is_verified), use(key.session_data));
-  for (const RoomKey* next : keys) {
-    key.room_id = next->room_id;
-    key.session_id = next->session_id;
-    key.session_data = next->session_data;
-    first_message_index = next->rank.first_message_index;
-    forwarded_count = next->rank.forwarded_count;
-    is_verified = next->rank.is_verified ? 1 : 0;
-    st.execute(true);
+  auto& row = statements_.get<UpsertKeyRow>(sql_, dialect_);
+  row.user_id = user_id;
+  row.version = version;
+  for (const RoomKey* key : keys) {
+    row.key.room_id = key->room_id;
+    row.key.session_id = key->session_id;
+    row.key.session_data = key->session_data;
+    row.first_message_index = key->rank.first_message_index;
+    row.forwarded_count = key->rank.forwarded_count;
+    row.is_verified = key->rank.is_verified ? 1 : 0;
+    StatementRun running(row);
+    row.st.execute(true);
   }
 }
 
@@ -282,28 +344,19 @@ void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t ve
 
 KeyInVersion SociTransaction::find_key(const std::string& user_id, int64_t version,
                                        const std::string& room_id, const std::string& session_id) {
-  const long long id = version;
-  int deleted = 0;
-  KeyRow row;
-  // The key's columns are NULL when the version exists but the key does not.
-  soci::indicator present[4] = {soci::i_null, soci::i_null, soci::i_null, soci::i_null};
-  soci::statement st =
-      (sql_.prepare << "SELECT v.deleted, k.first_message_index, k.forwarded_count, "
-                       "k.is_verified, k.session_data FROM rk_versions v LEFT JOIN rk_keys k "
-                       "ON k.user_id = v.user_id AND k.version = v.version "
-                       "AND k.room_id = :room_id AND k.session_id = :session_id "
-                       "WHERE v.user_id = :user_id AND v.version = :version",
-       into(deleted), into(row.first_message_index, present[0]),
-       into(row.forwarded_count, present[1]), into(row.is_verified, present[2]),
-       into(row.key.session_data, present[3]), use(room_id), use(session_id), use(user_id),
-       use(id));
+  auto& query = statements_.get<KeyQuery>(sql_);
+  query.user_id = user_id;
+  query.version = version;
+  query.room_id = room_id;
+  query.session_id = session_id;
+  StatementRun running(query);
   KeyInVersion found;
-  if (!st.execute(true) || deleted != 0) return found;
+  if (!query.st.execute(true) || query.deleted != 0) return found;
   found.version_live = true;
-  if (present[0] == soci::i_ok) {
-    row.key.room_id = room_id;
-    row.key.session_id = session_id;
-    found.key = row.fetched();
+  if (query.present[0] == soci::i_ok) {
+    query.row.key.room_id = room_id;
+    query.row.key.session_id = session_id;
+    found.key = query.row.fetched();
   }
   return found;
 }

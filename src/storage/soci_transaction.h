@@ -5,12 +5,14 @@
 
 #include "storage/repository.h"
 #include "storage/sql_dialect.h"
+#include "storage/statement_cache.h"
 
 namespace roomkeys {
 
 class SociTransaction final : public Transaction {
  public:
-  SociTransaction(soci::session& sql, const SqlDialect& dialect) : sql_(sql), dialect_(dialect) {}
+  SociTransaction(soci::session& sql, const SqlDialect& dialect, StatementCache& statements)
+      : sql_(sql), dialect_(dialect), statements_(statements) {}
 
   void lock_user(const std::string& user_id) override;
   std::optional<BackupVersion> find_version(const std::string& user_id, int64_t version) override;
@@ -43,11 +45,9 @@ class SociTransaction final : public Transaction {
                               const std::vector<const RoomKey*>& keys);
   void upsert_keys_batched(const std::string& user_id, int64_t version,
                            const std::vector<const RoomKey*>& keys);
-  // `where` binds :user_id, and :version when `version` is given.
-  std::optional<BackupVersion> select_version(const std::string& where, const std::string& user_id,
-                                              std::optional<long long> version);
   soci::session& sql_;
   const SqlDialect& dialect_;
+  StatementCache& statements_;  // this connection's
 };
 
 }  // namespace roomkeys

@@ -102,5 +102,51 @@ TEST(SqliteRepository, FailedWorkIsRolledBack) {
   });
 }
 
+// Reads run on statements kept prepared per connection: each must give its snapshot back, or
+// later reads would miss new writes and the WAL could never be checkpointed.
+TEST(SqliteRepository, CachedReadsSeeNewWritesAndHoldNoSnapshot) {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("k.db");
+  auto repository = open(url);
+  ASSERT_TRUE(repository->migrate().is_ok());
+  auto write_version = [&](int64_t etag) {
+    return repository->run(Repository::Mode::kWrite, [&](Transaction& tx) {
+      tx.lock_user("@a:x");
+      if (etag == 0) {
+        BackupVersion v;
+        v.version = tx.allocate_version_id("@a:x");
+        v.algorithm = "alg";
+        v.auth_data = "{}";
+        tx.insert_version("@a:x", v);
+      }
+      tx.update_stats("@a:x", 1, etag, 0);
+      return Status::ok();
+    });
+  };
+  auto read_etag = [&] {
+    int64_t etag = -1;
+    for (int i = 0; i < 4; ++i) {  // over every pooled connection
+      repository->run(Repository::Mode::kSingleRead, [&](Transaction& tx) {
+        etag = tx.find_version("@a:x", 1)->etag;
+        EXPECT_EQ(tx.current_version("@a:x")->etag, etag);
+        EXPECT_TRUE(tx.find_key("@a:x", 1, "!r:x", "s").version_live);
+        return Status::ok();
+      });
+    }
+    return etag;
+  };
+  ASSERT_TRUE(write_version(0).is_ok());
+  EXPECT_EQ(read_etag(), 0);
+  ASSERT_TRUE(write_version(7).is_ok());
+  EXPECT_EQ(read_etag(), 7);
+
+  soci::session other(soci::sqlite3, "db=" + dir.file("k.db"));
+  int busy = -1, log_frames = -1, checkpointed = -1;
+  other << "PRAGMA wal_checkpoint(TRUNCATE)", soci::into(busy), soci::into(log_frames),
+      soci::into(checkpointed);
+  EXPECT_EQ(busy, 0);
+  EXPECT_EQ(log_frames, 0);
+}
+
 }  // namespace
 }  // namespace roomkeys
