@@ -248,8 +248,9 @@ std::vector<RoomKey> SociTransaction::find_ranks_batched(
     const size_t end = std::min(wanted.size(), begin + kBatch);
     std::string query =
         "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified "
-        "FROM rk_keys WHERE user_id = :user_id AND version = :version "
-        "AND (room_id, session_id) IN (";
+        "FROM rk_keys" +
+        dialect_.by_primary_key +
+        " WHERE user_id = :user_id AND version = :version AND (room_id, session_id) IN (";
     for (size_t i = begin; i < end; ++i) {
       const std::string n = std::to_string(i - begin);
       query += (i == begin ? "(:r" : ", (:r") + n + ", :s" + n + ")";

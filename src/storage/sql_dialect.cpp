@@ -13,6 +13,7 @@ const SqlDialect& SqlDialect::sqlite() {
       "forwarded_count = excluded.forwarded_count, is_verified = excluded.is_verified, "
       "session_data = excluded.session_data",
       false,
+      "",
       0,
   };
   return dialect;
@@ -35,6 +36,7 @@ const SqlDialect& SqlDialect::mysql() {
       "forwarded_count = VALUES(forwarded_count), is_verified = VALUES(is_verified), "
       "session_data = VALUES(session_data)",
       true,
+      " FORCE INDEX (PRIMARY)",
       1000,
   };
   return dialect;

@@ -18,6 +18,9 @@ struct SqlDialect {
   // while its planner scans for a list of bound pairs and it looks up every named parameter
   // of a statement by a linear search (quadratic in a 800-parameter insert).
   bool multi_row_statements;
+  // After "FROM rk_keys" where a lookup goes by primary key: MariaDB otherwise also weighs the
+  // room index, probing it once per looked-up pair (milliseconds for a 100-key upload).
+  std::string by_primary_key;
   // Rows per query when reading keys; 0: one query streams them all.
   int page_rows;
 
