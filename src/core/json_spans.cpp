@@ -56,8 +56,6 @@ std::string unescape_key(std::string_view literal) {
 
 }  // namespace
 
-bool is_valid_json(std::string_view text) { return nlohmann::json::accept(text); }
-
 JsonKind json_kind(std::string_view value) {
   value = json_trim(value);
   switch (value.empty() ? 'n' : value[0]) {

@@ -7,12 +7,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_validate.h"
+
 namespace roomkeys {
 
 enum class JsonKind { kObject, kArray, kString, kNumber, kBool, kNull };
-
-// True when `text` is one complete, valid JSON value (RFC 8259, UTF-8 strings).
-bool is_valid_json(std::string_view text);
 
 // The kind of a value span (leading whitespace allowed). Precondition: a valid value.
 JsonKind json_kind(std::string_view value);
