@@ -13,12 +13,15 @@
 #include "storage/migrations.h"
 #include "storage/soci_session.h"
 #include "storage/soci_transaction.h"
+#include "storage/statement_cache.h"
+#include "storage/write_queue.h"
 
 namespace roomkeys {
 namespace {
 
 constexpr int kAttempts = 5;  // transient conflicts are retried, bounded
 constexpr int kSqliteBusyTimeoutSeconds = 10;
+constexpr size_t kMaxWriteGroup = 32;  // writes sharing one commit, at most
 
 enum class Failure { kTransient, kConnectionLost, kUnavailable, kInternal };
 
@@ -78,10 +81,11 @@ struct Backend {
   const SqlDialect* dialect;
   const std::vector<Migration>* migrations;
   std::vector<std::string> on_connect;  // after every (re)connect
-  // The database takes one writer at a time (SQLite): writers queue on a mutex in the process
-  // and wake the moment the previous one commits, instead of polling the file lock in sleeps of
-  // up to 100 ms (SQLite's busy handler) that starve some of them for seconds. Other processes
-  // on the same file still wait through the busy timeout.
+  // The database takes one writer at a time (SQLite): writers of this process commit in groups
+  // (see write_queue.h) and otherwise queue on a mutex, waking the moment the previous one
+  // commits, instead of polling the file lock in sleeps of up to 100 ms (SQLite's busy handler)
+  // that starve some of them for seconds. Other processes on the file wait through the busy
+  // timeout.
   bool one_writer = false;
 };
 
@@ -98,8 +102,10 @@ Result<Backend> backend_for(const DatabaseUrl& url) {
         // 16 KiB pages keep a ~1.2 KB key inside its B-tree page (with 4 KiB pages
         // it spills to overflow pages: 3x the file, many reads a key); only takes
         // effect on a new file, so it comes before WAL. WAL lets readers run beside
-        // the one writer; FULL sync because a lost backup is lost history.
-        {"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"},
+        // the one writer; FULL sync because a lost backup is lost history. Statement and
+        // savepoint journals stay in memory rather than in a temporary file per transaction.
+        {"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+         "PRAGMA temp_store = MEMORY"},
         true};
   }
   std::string connect = "db=" + quoted(url.database) + " user=" + quoted(url.user) +
@@ -140,6 +146,12 @@ class SociRepository final : public Repository {
   }
 
   Status run(Mode mode, const Work& work) override {
+    if (mode == Mode::kWrite && backend_.one_writer) {
+      WriteQueue::Entry entry(work);
+      write_queue_.submit(entry, [this](const auto& group) { run_group(group); });
+      if (entry.state == WriteQueue::Entry::State::kDone) return entry.status;
+      // The group failed as a whole: this work runs again by itself, retried as usual.
+    }
     Status status;
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
       bool retry = false;
@@ -275,7 +287,44 @@ class SociRepository final : public Repository {
         return Status::error(Status::Code::kInternal, "Internal database error.");
       }
       return Status::error(Status::Code::kUnavailable, "The database is unavailable.");
+    } catch (...) {
+      // Not a database error (the work threw): the caller sees it, the connection goes back
+      // clean.
+      lease.statements().clear();
+      rollback(sql);
+      throw;
     }
+  }
+
+  // One transaction for a group of writes, each inside its own savepoint so that a work
+  // answering an error is undone alone. Any database error (or exception) undoes the whole
+  // group and sends every work back to run by itself, with the usual retries.
+  void run_group(const std::vector<WriteQueue::Entry*>& group) {
+    std::lock_guard<std::mutex> writer(writer_);
+    Lease lease(*this);
+    soci::session& sql = lease.session();
+    try {
+      lease.ensure_connected();
+      SociTransaction tx(sql, *backend_.dialect, lease.statements());
+      for (const std::string& statement : backend_.dialect->begin_write) sql << statement;
+      for (WriteQueue::Entry* entry : group) {
+        sql << "SAVEPOINT rk_work";
+        entry->status = entry->work(tx);
+        if (!entry->status.is_ok()) sql << "ROLLBACK TO rk_work";
+        sql << "RELEASE rk_work";
+      }
+      sql << "COMMIT";
+      for (WriteQueue::Entry* entry : group) entry->state = WriteQueue::Entry::State::kDone;
+      return;
+    } catch (const soci::soci_error& e) {
+      lease.mark_broken_if(classify(e));
+      log("database error in a group of writes: ", e);
+    } catch (...) {
+      // Someone's work threw: it throws again when run alone, on its own caller's thread.
+    }
+    lease.statements().clear();
+    rollback(sql);
+    for (WriteQueue::Entry* entry : group) entry->state = WriteQueue::Entry::State::kRunAlone;
   }
 
   // The connection could not even be made: retrying at once would fail the same way.
@@ -305,6 +354,7 @@ class SociRepository final : public Repository {
   // Per pooled connection, destroyed before the pool closes the connections.
   std::vector<StatementCache> statements_;
   std::mutex writer_;  // see Backend::one_writer
+  WriteQueue write_queue_{kMaxWriteGroup};
   std::function<void(std::string_view)> log_error_;
 };
 

@@ -4,6 +4,9 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <fstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "storage/soci_repository.h"
 #include "storage/temp_dir.h"
@@ -100,6 +103,58 @@ TEST(SqliteRepository, FailedWorkIsRolledBack) {
     EXPECT_FALSE(tx.find_version("@a:x", 1));
     return Status::ok();
   });
+}
+
+// Concurrent writes share commits (group commit), yet each is all-or-nothing by itself: a work
+// that answers an error or throws is undone alone, and only its caller sees the failure.
+TEST(SqliteRepository, ConcurrentWritesCommitTogetherButFailAlone) {
+  TempDir dir;
+  RepositoryOptions options;
+  options.database_url = "sqlite:" + dir.file("k.db");
+  options.pool_size = 4;
+  auto opened = open_soci_repository(options);
+  ASSERT_TRUE(opened.is_ok());
+  Repository& repository = *opened.value();
+  ASSERT_TRUE(repository.migrate().is_ok());
+  constexpr int kThreads = 8, kWrites = 40;
+  std::vector<int> committed(kThreads, 0), thrown(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string user = "@u" + std::to_string(t) + ":x";
+      for (int i = 0; i < kWrites; ++i) {
+        try {
+          Status status = repository.run(Repository::Mode::kWrite, [&](Transaction& tx) {
+            tx.lock_user(user);
+            BackupVersion v;
+            v.version = tx.allocate_version_id(user);
+            v.algorithm = "alg";
+            v.auth_data = "{}";
+            tx.insert_version(user, v);
+            if (i % 5 == 1) throw std::runtime_error("work failed");
+            if (i % 3 == 0) return Status::error(Status::Code::kBadJson, "changed my mind");
+            return Status::ok();
+          });
+          if (status.is_ok()) ++committed[t];
+        } catch (const std::runtime_error&) {
+          ++thrown[t];
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) {
+    const std::string user = "@u" + std::to_string(t) + ":x";
+    EXPECT_EQ(thrown[t], kWrites / 5);
+    repository.run(Repository::Mode::kRead, [&](Transaction& tx) {
+      // Ids of undone writes were undone too: the committed ones are exactly 1..committed.
+      EXPECT_TRUE(tx.find_version(user, committed[t]));
+      EXPECT_FALSE(tx.find_version(user, committed[t] + 1));
+      EXPECT_EQ(tx.current_version(user)->version, committed[t]);
+      return Status::ok();
+    });
+  }
+  EXPECT_EQ(committed[0], kWrites - kWrites / 5 - 11);  // i % 3 == 0 and not i % 5 == 1: 11
 }
 
 // Reads run on statements kept prepared per connection: each must give its snapshot back, or
