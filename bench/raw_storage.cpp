@@ -5,7 +5,6 @@
 // The schema is roomkeys' own (created by its migrations when missing).
 #include <soci/soci.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -46,11 +45,20 @@ struct Batch {
   int unverified = 0;
   std::vector<std::string> rooms, sessions;
 
-  Batch(int size, long first_key) : rooms(size), sessions(size) {
+  // Keys first_key.. of upload client `client`, named as bench/lua/keys.lua names them.
+  Batch(int size, int client, long first_key) : rooms(size), sessions(size) {
     for (int i = 0; i < size; ++i) {
-      rooms[i] = "!room" + std::to_string((first_key + i) / 1000) + ":bench";
-      sessions[i] = "session" + std::to_string(first_key + i);
+      rooms[i] = room_of(client, first_key + i);
+      sessions[i] = "ut" + std::to_string(client) + "s" + std::to_string(first_key + i);
     }
+  }
+
+  // Rooms take sessions in a repeating pattern of 3, 30, 300 and 3000 (keys.lua's keys.room).
+  static std::string room_of(int client, long key) {
+    const long cycle = key / 3333, offset = key % 3333;
+    const int room = offset < 3 ? 0 : offset < 33 ? 1 : offset < 333 ? 2 : 3;
+    return "!ut" + std::to_string(client) + "r" + std::to_string(cycle * 4 + room) +
+           ":bench.example";
   }
 
   // A network database: one multi-row statement, one round trip.
@@ -99,21 +107,21 @@ struct Batch {
   }
 };
 
-// KEYS rows for one fresh user, BATCH rows per transaction, from CLIENTS threads at once; each
-// backend written its fastest way (SQLite's one writer at a time queued on a mutex, not its
-// sleeping busy handler).
+// KEYS rows for one fresh user, BATCH rows per transaction, from CLIENTS threads at once: the
+// rows the upload workload sends (each client its own keys, in order). Each backend is written
+// its fastest way (SQLite's one writer at a time queued on a mutex, not its sleeping busy
+// handler).
 int insert(const DatabaseUrl& url, long keys, int batch, int clients) {
   const bool sqlite = url.backend == DatabaseUrl::Backend::kSqlite;
-  std::atomic<long> next_batch{0};
   std::mutex sqlite_writer;
   const long batches = keys / batch;
   const auto started = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, c] {
       auto sql = roomkeys::open_soci_session(url);
-      for (long b; (b = next_batch++) < batches;) {
-        Batch rows(batch, b * batch);
+      for (long b = c; b < batches; b += clients) {
+        Batch rows(batch, c, b / clients * batch);
         if (sqlite) {
           std::lock_guard<std::mutex> one_writer(sqlite_writer);
           rows.insert_row_by_row(*sql);

@@ -16,7 +16,7 @@ scripts/install-deps.sh
 if ! command -v wrk >/dev/null || ! command -v mariadbd >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk mariadb-server mariadb-client
 fi
-build=$root/build/bench
+build=$root/build/bench-release  # not build/bench: that is bench/ inside a build in build/
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DROOMKEYS_BUILD_TESTS=OFF -DROOMKEYS_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 bin=$build/bin
