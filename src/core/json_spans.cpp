@@ -1,6 +1,7 @@
 #include "core/json_spans.h"
 
 #include <algorithm>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace roomkeys {
@@ -13,14 +14,18 @@ size_t skip_ws(std::string_view s, size_t i) {
   return i;
 }
 
-// Index just past the string literal that starts at s[i] == '"'.
+// Index just past the string literal that starts at s[i] == '"'. Jumps from quote to quote
+// with memchr (session_data strings run to kilobytes); a quote closes the string unless an odd
+// run of backslashes escapes it.
 size_t skip_string(std::string_view s, size_t i) {
-  for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '"') {
-      return i + 1;
-    }
+  const char* const content = s.data() + i + 1;
+  const char* const end = s.data() + s.size();
+  for (const char* p = content; p < end; ++p) {
+    p = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+    if (p == nullptr) break;
+    const char* run = p;  // start of the backslashes right before the quote
+    while (run > content && run[-1] == '\\') --run;
+    if ((p - run) % 2 == 0) return static_cast<size_t>(p - s.data()) + 1;
   }
   return s.size();
 }

@@ -46,6 +46,16 @@ TEST(JsonSpans, MembersKeepTheirExactBytesAndOrder) {
   EXPECT_EQ(m[2].second, "1.50");
 }
 
+TEST(JsonSpans, BackslashRunsBeforeQuotes) {
+  auto m = members(R"({"k\\":"a\\\"b\\","q\"":{"x":"\\\\"},"last":"\""})");
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].first, "k\\");
+  EXPECT_EQ(m[0].second, R"("a\\\"b\\")");
+  EXPECT_EQ(m[1].first, "q\"");
+  EXPECT_EQ(m[1].second, R"({"x":"\\\\"})");
+  EXPECT_EQ(m[2].second, R"("\"")");
+}
+
 TEST(JsonSpans, UnescapesKeys) {
   auto m = members(R"({"\u0021room\/x": 1, "caf\u00e9": 2, "\ud83d\udd11": 3})");
   ASSERT_EQ(m.size(), 3u);
