@@ -110,6 +110,11 @@ void dispatch(void* handler_data, const mxm_request* req, mxm_responder* resp) {
     if (req == nullptr || !MXM_HAS(req, mxm_request, request_id)) {
       return responder.send(500, matrix_error_body("M_UNKNOWN", "Malformed request from host."));
     }
+    if (req->user_id.ptr == nullptr || req->user_id.len == 0) {
+      // Every route requires authentication: a host that dispatched one without a user would
+      // otherwise make all such callers share a single backup.
+      return responder.send(401, matrix_error_body("M_MISSING_TOKEN", "Missing access token."));
+    }
     ApiRequest request;
     request.user_id = view(req->user_id);
     request.body = view(req->body);

@@ -131,7 +131,8 @@ typedef struct mxm_request {
   size_t n_path_params;
   const mxm_kv* query; /* query parameters, percent-decoded exactly once; valid UTF-8 */
   size_t n_query;
-  mxm_str user_id;    /* authenticated "@user:server"; empty if the route needs no auth */
+  mxm_str user_id;    /* authenticated "@user:server"; empty if the route needs no auth
+                         (a module answers 401 to an empty one on a route that does) */
   mxm_str device_id;  /* may be empty */
   mxm_str body;       /* raw request body, may be empty */
   mxm_str request_id; /* for log correlation, may be empty */

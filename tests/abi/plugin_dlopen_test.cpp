@@ -233,6 +233,17 @@ TEST_F(PluginTest, ServesRequestsThroughTheAbi) {
   EXPECT_EQ(other_user.status, 404);
 }
 
+TEST_F(PluginTest, ARequestWithoutAUserIsRefused) {
+  create_and_start();
+  EXPECT_EQ(call(MXM_POST, kVersion, R"({"algorithm":"a","auth_data":{}})").status, 200);
+  for (const mxm_method method : {MXM_GET, MXM_POST}) {
+    Answer anonymous = call(method, kVersion, R"({"algorithm":"a","auth_data":{}})", {}, {}, "");
+    EXPECT_EQ(anonymous.status, 401);
+    EXPECT_EQ(nlohmann::json::parse(anonymous.body)["errcode"], "M_MISSING_TOKEN");
+  }
+  EXPECT_EQ(nlohmann::json::parse(call(MXM_GET, kVersion).body)["version"], "1");
+}
+
 TEST_F(PluginTest, OperatorPurges) {
   create_and_start();
   const std::string key =
