@@ -149,7 +149,7 @@ class SociRepository final : public Repository {
     if (mode == Mode::kWrite && backend_.one_writer) {
       WriteQueue::Entry entry(work);
       write_queue_.submit(entry, [this](const auto& group) { run_group(group); });
-      if (entry.state == WriteQueue::Entry::State::kDone) return entry.status;
+      if (entry.committed) return entry.status;
       // The group failed as a whole: this work runs again by itself, retried as usual.
     }
     Status status;
@@ -314,7 +314,7 @@ class SociRepository final : public Repository {
         sql << "RELEASE rk_work";
       }
       sql << "COMMIT";
-      for (WriteQueue::Entry* entry : group) entry->state = WriteQueue::Entry::State::kDone;
+      for (WriteQueue::Entry* entry : group) entry->committed = true;
       return;
     } catch (const soci::soci_error& e) {
       lease.mark_broken_if(classify(e));
@@ -324,7 +324,6 @@ class SociRepository final : public Repository {
     }
     lease.statements().clear();
     rollback(sql);
-    for (WriteQueue::Entry* entry : group) entry->state = WriteQueue::Entry::State::kRunAlone;
   }
 
   // The connection could not even be made: retrying at once would fail the same way.

@@ -7,20 +7,26 @@ namespace roomkeys {
 void WriteQueue::submit(Entry& entry, const RunGroup& run_group) {
   std::unique_lock<std::mutex> lock(mutex_);
   queue_.push_back(&entry);
-  while (entry.state == Entry::State::kQueued) {
+  while (!entry.finished) {
     if (leading_) {
-      finished_.wait(lock);
+      entry.wake.wait(lock);
       continue;
     }
     leading_ = true;
-    const size_t size = std::min(queue_.size(), max_group_);
-    std::vector<Entry*> group(queue_.begin(), queue_.begin() + static_cast<long>(size));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(size));
+    const auto size = static_cast<long>(std::min(queue_.size(), max_group_));
+    std::vector<Entry*> group(queue_.begin(), queue_.begin() + size);
+    queue_.erase(queue_.begin(), queue_.begin() + size);
     lock.unlock();
     run_group(group);
     lock.lock();
     leading_ = false;
-    finished_.notify_all();
+    // Wake only who has something to do: the group's writers, and the next leader. Once this
+    // thread lets go of the mutex they may return, and their entries are gone.
+    for (Entry* member : group) {
+      member->finished = true;
+      member->wake.notify_one();
+    }
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
 }
 

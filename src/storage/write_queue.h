@@ -17,25 +17,29 @@ namespace roomkeys {
 class WriteQueue {
  public:
   struct Entry {
-    enum class State { kQueued, kDone, kRunAlone };
     explicit Entry(const Repository::Work& w) : work(w) {}
     const Repository::Work& work;
-    Status status;  // when kDone
-    State state = State::kQueued;
+    // Set by RunGroup: whether the group committed (then `status` is the work's answer) or
+    // failed as a whole (then the work has to run again by itself).
+    bool committed = false;
+    Status status;
+
+   private:
+    friend class WriteQueue;
+    bool finished = false;         // guarded by the queue's mutex
+    std::condition_variable wake;  // its group ran, or it is first in line to lead
   };
-  // Runs one group: sets every entry to kDone (with its status) or, when the group as a whole
-  // failed, to kRunAlone. Must not throw.
+  // Runs one group and sets `committed` (and `status`) of each entry. Must not throw.
   using RunGroup = std::function<void(const std::vector<Entry*>&)>;
 
   explicit WriteQueue(size_t max_group) : max_group_(max_group) {}
 
-  // Returns once `entry` is kDone or kRunAlone, having led groups (on this thread) if needed.
+  // Returns once the group holding `entry` ran, having led groups on this thread if needed.
   void submit(Entry& entry, const RunGroup& run_group);
 
  private:
   const size_t max_group_;
   std::mutex mutex_;
-  std::condition_variable finished_;
   std::deque<Entry*> queue_;
   bool leading_ = false;
 };
