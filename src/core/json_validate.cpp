@@ -1,5 +1,6 @@
 #include "core/json_validate.h"
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -9,6 +10,13 @@
 
 namespace roomkeys {
 namespace {
+
+// Bytes that stand for themselves inside a string: printable ASCII but '"' and '\\'.
+constexpr std::array<bool, 256> kPlainStringByte = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
 
 class Validator {
  public:
@@ -99,6 +107,8 @@ class Validator {
   bool string() {
     ++p_;
     while (p_ < end_) {
+      while (p_ < end_ && kPlainStringByte[*p_]) ++p_;  // the bulk: printable ASCII
+      if (p_ == end_) break;
       const unsigned char c = *p_;
       if (c == '"') {
         ++p_;
