@@ -1,6 +1,6 @@
 // The storage limits the benchmark compares roomkeys with: the same rows written and read
 // straight through SOCI, with no HTTP, JSON or rules in between.
-//   roomkeys-bench-raw insert URL KEYS BATCH CLIENTS   -> "rows_per_s N"
+//   roomkeys-bench-raw insert URL KEYS BATCH CLIENTS [USER]   -> "rows_per_s N"
 //   roomkeys-bench-raw scan URL USER VERSION           -> "mb_per_s N rows N bytes N"
 // The schema is roomkeys' own (created by its migrations when missing).
 #include <soci/soci.h>
@@ -40,13 +40,14 @@ DatabaseUrl url_of(const char* text) {
 
 // One batch of rows of the raw user, straight into rk_keys in one transaction.
 struct Batch {
-  std::string user = "@raw:bench";
+  std::string user;
   long long version = 1, zero = 0;
   int unverified = 0;
   std::vector<std::string> rooms, sessions;
 
   // Keys first_key.. of upload client `client`, named as bench/lua/keys.lua names them.
-  Batch(int size, int client, long first_key) : rooms(size), sessions(size) {
+  Batch(std::string owner, int size, int client, long first_key)
+      : user(std::move(owner)), rooms(size), sessions(size) {
     for (int i = 0; i < size; ++i) {
       rooms[i] = room_of(client, first_key + i);
       sessions[i] = "ut" + std::to_string(client) + "s" + std::to_string(first_key + i);
@@ -111,7 +112,7 @@ struct Batch {
 // rows the upload workload sends (each client its own keys, in order). Each backend is written
 // its fastest way (SQLite's one writer at a time queued on a mutex, not its sleeping busy
 // handler).
-int insert(const DatabaseUrl& url, long keys, int batch, int clients) {
+int insert(const DatabaseUrl& url, long keys, int batch, int clients, const std::string& user) {
   const bool sqlite = url.backend == DatabaseUrl::Backend::kSqlite;
   std::mutex sqlite_writer;
   const long batches = keys / batch;
@@ -121,7 +122,7 @@ int insert(const DatabaseUrl& url, long keys, int batch, int clients) {
     threads.emplace_back([&, c] {
       auto sql = roomkeys::open_soci_session(url);
       for (long b = c; b < batches; b += clients) {
-        Batch rows(batch, c, b / clients * batch);
+        Batch rows(user, batch, c, b / clients * batch);
         if (sqlite) {
           std::lock_guard<std::mutex> one_writer(sqlite_writer);
           rows.insert_row_by_row(*sql);
@@ -172,8 +173,9 @@ int scan(const DatabaseUrl& url, const std::string& user, long long version) {
 int main(int argc, char** argv) {
   try {
     const std::string command = argc > 2 ? argv[1] : "";
-    if (command == "insert" && argc == 6) {
-      return insert(url_of(argv[2]), std::stol(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]));
+    if (command == "insert" && (argc == 6 || argc == 7)) {
+      return insert(url_of(argv[2]), std::stol(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]),
+                    argc == 7 ? argv[6] : "@raw:bench");
     }
     if (command == "scan" && argc == 5) return scan(url_of(argv[2]), argv[3], std::stoll(argv[4]));
   } catch (const std::exception& e) {
@@ -181,7 +183,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr,
-               "usage: roomkeys-bench-raw insert URL KEYS BATCH CLIENTS\n"
+               "usage: roomkeys-bench-raw insert URL KEYS BATCH CLIENTS [USER]\n"
                "       roomkeys-bench-raw scan URL USER VERSION\n");
   return 2;
 }
