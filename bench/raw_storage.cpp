@@ -1,13 +1,16 @@
 // The storage limits the benchmark compares roomkeys with: the same rows written and read
 // straight through SOCI, with no HTTP, JSON or rules in between.
 //   roomkeys-bench-raw insert URL KEYS BATCH CLIENTS [USER]   -> "rows_per_s N"
+//   roomkeys-bench-raw lookup URL USER VERSION PREFIX THREADS SECONDS -> "lookups_per_s N"
 //   roomkeys-bench-raw scan URL USER VERSION           -> "mb_per_s N rows N bytes N"
 // The schema is roomkeys' own (created by its migrations when missing).
 #include <soci/soci.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +41,19 @@ DatabaseUrl url_of(const char* text) {
   return url.value();
 }
 
+// Where key K of upload client C lives, as bench/lua/keys.lua names it: rooms take sessions in a
+// repeating pattern of 3, 30, 300 and 3000.
+std::string room_of(const std::string& prefix, int client, long key) {
+  const long cycle = key / 3333, offset = key % 3333;
+  const int room = offset < 3 ? 0 : offset < 33 ? 1 : offset < 333 ? 2 : 3;
+  return "!" + prefix + "t" + std::to_string(client) + "r" + std::to_string(cycle * 4 + room) +
+         ":bench.example";
+}
+
+std::string session_of(const std::string& prefix, int client, long key) {
+  return prefix + "t" + std::to_string(client) + "s" + std::to_string(key);
+}
+
 // One batch of rows of the raw user, straight into rk_keys in one transaction.
 struct Batch {
   std::string user;
@@ -49,17 +65,9 @@ struct Batch {
   Batch(std::string owner, int size, int client, long first_key)
       : user(std::move(owner)), rooms(size), sessions(size) {
     for (int i = 0; i < size; ++i) {
-      rooms[i] = room_of(client, first_key + i);
-      sessions[i] = "ut" + std::to_string(client) + "s" + std::to_string(first_key + i);
+      rooms[i] = room_of("u", client, first_key + i);
+      sessions[i] = session_of("u", client, first_key + i);
     }
-  }
-
-  // Rooms take sessions in a repeating pattern of 3, 30, 300 and 3000 (keys.lua's keys.room).
-  static std::string room_of(int client, long key) {
-    const long cycle = key / 3333, offset = key % 3333;
-    const int room = offset < 3 ? 0 : offset < 33 ? 1 : offset < 333 ? 2 : 3;
-    return "!ut" + std::to_string(client) + "r" + std::to_string(cycle * 4 + room) +
-           ":bench.example";
   }
 
   // A network database: one multi-row statement, one round trip.
@@ -168,6 +176,48 @@ int scan(const DatabaseUrl& url, const std::string& user, long long version) {
   return 0;
 }
 
+// THREADS threads looking up random keys of the upload workload (PREFIX, 4 clients x 25000
+// keys) for SECONDS, each with the service's per-session statement prepared once: the database's
+// own rate of per-session reads.
+int lookup(const DatabaseUrl& url, const std::string& user, long long version,
+           const std::string& prefix, int threads, double seconds) {
+  std::atomic<long> lookups{0};
+  const auto until = Clock::now() + std::chrono::duration<double>(seconds);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      auto sql = roomkeys::open_soci_session(url);
+      std::mt19937 random(static_cast<unsigned>(t) + 1);
+      std::string room, session, data;
+      int deleted = 0, verified = 0;
+      long long first = 0, forwarded = 0;
+      soci::indicator present = soci::i_null;
+      soci::statement st =
+          (sql->prepare << "SELECT v.deleted, k.first_message_index, k.forwarded_count, "
+                           "k.is_verified, k.session_data FROM rk_versions v LEFT JOIN rk_keys k "
+                           "ON k.user_id = v.user_id AND k.version = v.version "
+                           "AND k.room_id = :room_id AND k.session_id = :session_id "
+                           "WHERE v.user_id = :user_id AND v.version = :version",
+           soci::into(deleted), soci::into(first, present), soci::into(forwarded),
+           soci::into(verified), soci::into(data), soci::use(room), soci::use(session),
+           soci::use(user), soci::use(version));
+      long done = 0;
+      while (Clock::now() < until) {
+        const int client = static_cast<int>(random() % 4);
+        const long key = static_cast<long>(random() % 25000);
+        room = room_of(prefix, client, key);
+        session = session_of(prefix, client, key);
+        if (!st.execute(true) || present != soci::i_ok) throw std::runtime_error("key not found");
+        ++done;
+      }
+      lookups += done;
+    });
+  }
+  for (auto& w : workers) w.join();
+  std::printf("lookups_per_s %.0f\n", static_cast<double>(lookups) / seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,6 +227,10 @@ int main(int argc, char** argv) {
       return insert(url_of(argv[2]), std::stol(argv[3]), std::stoi(argv[4]), std::stoi(argv[5]),
                     argc == 7 ? argv[6] : "@raw:bench");
     }
+    if (command == "lookup" && argc == 8) {
+      return lookup(url_of(argv[2]), argv[3], std::stoll(argv[4]), argv[5], std::stoi(argv[6]),
+                    std::stod(argv[7]));
+    }
     if (command == "scan" && argc == 5) return scan(url_of(argv[2]), argv[3], std::stoll(argv[4]));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "roomkeys-bench-raw: %s\n", e.what());
@@ -184,6 +238,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr,
                "usage: roomkeys-bench-raw insert URL KEYS BATCH CLIENTS [USER]\n"
+               "       roomkeys-bench-raw lookup URL USER VERSION PREFIX THREADS SECONDS\n"
                "       roomkeys-bench-raw scan URL USER VERSION\n");
   return 2;
 }
