@@ -24,9 +24,11 @@ end
 keys.data = '{"ciphertext":"' .. string.rep("c", 1100) .. '","ephemeral":"' ..
             string.rep("e", 44) .. '","mac":"' .. string.rep("m", 22) .. '"}'
 
-function keys.headers()
-  return {["Authorization"] = "Bearer " .. os.getenv("RK_TOKEN"),
-          ["Content-Type"] = "application/json"}
+-- With RK_TOKEN_PER_THREAD set, thread T authenticates as its own user (token RK_TOKEN-T).
+function keys.headers(thread)
+  local token = os.getenv("RK_TOKEN")
+  if os.getenv("RK_TOKEN_PER_THREAD") and thread then token = token .. "-" .. thread end
+  return {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
 end
 
 -- One parseable line for bench/run.sh.

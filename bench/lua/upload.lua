@@ -1,5 +1,6 @@
 -- 100-key PUT /room_keys/keys batches, as Element sends them; each connection uploads new
--- sessions of its own. Env: RK_TOKEN, RK_VERSION, RK_PREFIX, RK_REQUESTS (per thread).
+-- sessions of its own. Env: RK_TOKEN, RK_VERSION, RK_PREFIX, RK_REQUESTS (per thread), and
+-- RK_TOKEN_PER_THREAD to upload as one user per thread.
 package.path = os.getenv("RK_LUA_DIR") .. "/?.lua;" .. package.path
 local keys = require("keys")
 
@@ -16,7 +17,7 @@ local path = "/_matrix/client/v3/room_keys/keys?version=" .. (os.getenv("RK_VERS
 local headers
 
 function init(args)
-  headers = keys.headers()
+  headers = keys.headers(tid)
 end
 
 -- Keys follow the answers, not the calls: wrk may build a request it never sends, and each
