@@ -74,8 +74,10 @@ class Repository {
   virtual ~Repository() = default;
 
   // Runs `work` in one transaction, committed when it returns an ok Status and rolled back
-  // otherwise. A write may be re-run from the start when the database reports a transient
-  // conflict, so `work` must have no effects outside the transaction in kWrite mode.
+  // otherwise; run returns once the commit is durable. A write may share its transaction with
+  // concurrent writes (group commit, each in its own savepoint and undone alone) and may be
+  // re-run from the start when the database reports a transient conflict, so `work` must have
+  // no effects outside the transaction in kWrite mode.
   virtual Status run(Mode mode, const Work& work) = 0;
 
   // Brings the schema up to date; recorded in the database, so a second call is a no-op.
