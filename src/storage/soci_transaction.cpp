@@ -47,6 +47,12 @@ void bind_scope(soci::statement& st, const std::string& user_id, const long long
   if (scope.session_id) st.exchange(use(*scope.session_id));
 }
 
+// Binds `values` to the statement's placeholders, in the order they appear in its SQL.
+template <class... Values>
+void use_all(soci::statement& st, const Values&... values) {
+  (st.exchange(use(values)), ...);
+}
+
 // The hot statements, cached per connection (see statement_cache.h).
 
 // A version row: by id (kById), or the user's newest live one.
@@ -98,10 +104,7 @@ struct KeyQuery : CachedStatement {
     st.exchange(into(row.forwarded_count, present[1]));
     st.exchange(into(row.is_verified, present[2]));
     st.exchange(into(row.key.session_data, present[3]));
-    st.exchange(use(room_id));
-    st.exchange(use(session_id));
-    st.exchange(use(user_id));
-    st.exchange(use(version));
+    use_all(st, room_id, session_id, user_id, version);
     prepare(
         "SELECT v.deleted, k.first_message_index, k.forwarded_count, k.is_verified, "
         "k.session_data FROM rk_versions v LEFT JOIN rk_keys k ON k.user_id = v.user_id "
@@ -118,10 +121,7 @@ struct RankQuery : CachedStatement {
 
   explicit RankQuery(soci::session& sql) : CachedStatement(sql) {
     row.bind(st, false);
-    st.exchange(use(user_id));
-    st.exchange(use(version));
-    st.exchange(use(room_id));
-    st.exchange(use(session_id));
+    use_all(st, user_id, version, room_id, session_id);
     prepare(
         "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified FROM "
         "rk_keys WHERE user_id = :user_id AND version = :version AND room_id = :room_id AND "
@@ -137,14 +137,8 @@ struct UpsertKeyRow : CachedStatement {
   RoomKey key;
 
   UpsertKeyRow(soci::session& sql, const SqlDialect& dialect) : CachedStatement(sql) {
-    st.exchange(use(user_id));
-    st.exchange(use(version));
-    st.exchange(use(key.room_id));
-    st.exchange(use(key.session_id));
-    st.exchange(use(first_message_index));
-    st.exchange(use(forwarded_count));
-    st.exchange(use(is_verified));
-    st.exchange(use(key.session_data));
+    use_all(st, user_id, version, key.room_id, key.session_id, first_message_index, forwarded_count,
+            is_verified, key.session_data);
     prepare(
         "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
         "forwarded_count, is_verified, session_data) VALUES (:u, :v, :r, :s, :f, :c, :i, :d)" +
