@@ -18,6 +18,7 @@
 #include "storage/database_url.h"
 #include "storage/soci_repository.h"
 #include "storage/soci_session.h"
+#include "storage/soci_transaction.h"
 
 namespace {
 
@@ -192,15 +193,10 @@ int lookup(const DatabaseUrl& url, const std::string& user, long long version,
       int deleted = 0, verified = 0;
       long long first = 0, forwarded = 0;
       soci::indicator present = soci::i_null;
-      soci::statement st =
-          (sql->prepare << "SELECT v.deleted, k.first_message_index, k.forwarded_count, "
-                           "k.is_verified, k.session_data FROM rk_versions v LEFT JOIN rk_keys k "
-                           "ON k.user_id = v.user_id AND k.version = v.version "
-                           "AND k.room_id = :room_id AND k.session_id = :session_id "
-                           "WHERE v.user_id = :user_id AND v.version = :version",
-           soci::into(deleted), soci::into(first, present), soci::into(forwarded),
-           soci::into(verified), soci::into(data), soci::use(room), soci::use(session),
-           soci::use(user), soci::use(version));
+      soci::statement st = (sql->prepare << roomkeys::kKeyInVersionSql, soci::into(deleted),
+                            soci::into(first, present), soci::into(forwarded), soci::into(verified),
+                            soci::into(data), soci::use(room), soci::use(session), soci::use(user),
+                            soci::use(version));
       long done = 0;
       while (Clock::now() < until) {
         const int client = static_cast<int>(random() % 4);

@@ -3,6 +3,13 @@
 #include <algorithm>
 
 namespace roomkeys {
+
+const char* const kKeyInVersionSql =
+    "SELECT v.deleted, k.first_message_index, k.forwarded_count, k.is_verified, k.session_data "
+    "FROM rk_versions v LEFT JOIN rk_keys k ON k.user_id = v.user_id AND k.version = v.version "
+    "AND k.room_id = :room_id AND k.session_id = :session_id "
+    "WHERE v.user_id = :user_id AND v.version = :version";
+
 namespace {
 
 using soci::into;
@@ -89,8 +96,7 @@ struct VersionQuery : CachedStatement {
   }
 };
 
-// One key and whether its version is live; the key's columns are NULL when the version exists
-// but the key does not.
+// kKeyInVersionSql, with its variables.
 struct KeyQuery : CachedStatement {
   std::string user_id, room_id, session_id;
   long long version = 0;
@@ -105,11 +111,7 @@ struct KeyQuery : CachedStatement {
     st.exchange(into(row.is_verified, present[2]));
     st.exchange(into(row.key.session_data, present[3]));
     use_all(st, room_id, session_id, user_id, version);
-    prepare(
-        "SELECT v.deleted, k.first_message_index, k.forwarded_count, k.is_verified, "
-        "k.session_data FROM rk_versions v LEFT JOIN rk_keys k ON k.user_id = v.user_id "
-        "AND k.version = v.version AND k.room_id = :room_id AND k.session_id = :session_id "
-        "WHERE v.user_id = :user_id AND v.version = :version");
+    prepare(kKeyInVersionSql);
   }
 };
 

@@ -9,6 +9,11 @@
 
 namespace roomkeys {
 
+// The per-session read: one key and whether its version is live, in one statement. Binds
+// :room_id, :session_id, :user_id, :version in that order; selects deleted, first_message_index,
+// forwarded_count, is_verified, session_data (the key's columns NULL when it is absent).
+extern const char* const kKeyInVersionSql;
+
 class SociTransaction final : public Transaction {
  public:
   SociTransaction(soci::session& sql, const SqlDialect& dialect, StatementCache& statements)
