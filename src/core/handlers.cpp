@@ -6,6 +6,7 @@
 
 #include "core/ids.h"
 #include "core/json_spans.h"
+#include "core/json_validate.h"
 #include "core/key_json.h"
 #include "core/key_upload_parser.h"
 #include "core/matrix_error.h"

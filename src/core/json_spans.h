@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "core/json_validate.h"
-
 namespace roomkeys {
 
 enum class JsonKind { kObject, kArray, kString, kNumber, kBool, kNull };

@@ -5,6 +5,7 @@
 
 #include "core/ids.h"
 #include "core/json_spans.h"
+#include "core/json_validate.h"
 
 namespace roomkeys {
 namespace {

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_validate.h"
+
 namespace roomkeys {
 namespace {
 
