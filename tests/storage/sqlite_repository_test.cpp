@@ -109,12 +109,9 @@ TEST(SqliteRepository, FailedWorkIsRolledBack) {
 // that answers an error or throws is undone alone, and only its caller sees the failure.
 TEST(SqliteRepository, ConcurrentWritesCommitTogetherButFailAlone) {
   TempDir dir;
-  RepositoryOptions options;
-  options.database_url = "sqlite:" + dir.file("k.db");
-  options.pool_size = 4;
-  auto opened = open_soci_repository(options);
-  ASSERT_TRUE(opened.is_ok());
-  Repository& repository = *opened.value();
+  auto opened = open("sqlite:" + dir.file("k.db"));
+  ASSERT_TRUE(opened);
+  Repository& repository = *opened;
   ASSERT_TRUE(repository.migrate().is_ok());
   constexpr int kThreads = 8, kWrites = 40;
   std::vector<int> committed(kThreads, 0), thrown(kThreads, 0);
