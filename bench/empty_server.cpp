@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include "common/stop_signals.h"
+
 namespace {
 
 using namespace Pistache;
@@ -38,11 +40,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: roomkeys-bench-empty PORT THREADS\n");
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = roomkeys::block_stop_signals();
   Http::Endpoint endpoint(Address("127.0.0.1", Port(static_cast<uint16_t>(std::stoi(argv[1])))));
   endpoint.init(
       Http::Endpoint::options().threads(std::stoi(argv[2])).flags(Tcp::Options::ReuseAddr));

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/stop_signals.h"
 #include "server/http_handler.h"
 #include "server/module_host.h"
 #include "server/options.h"
@@ -60,12 +61,7 @@ int run(const Options& options) {
     return 2;
   }
 
-  // Signals are taken by sigwait below, so every thread starts with them blocked.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = block_stop_signals();
   signal(SIGPIPE, SIG_IGN);
 
   ModuleHost module(module_config(options), pistache_respond_functions());
