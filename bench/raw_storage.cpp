@@ -189,14 +189,15 @@ int lookup(const DatabaseUrl& url, const std::string& user, long long version,
     workers.emplace_back([&, t] {
       auto sql = roomkeys::open_soci_session(url);
       std::mt19937 random(static_cast<unsigned>(t) + 1);
-      std::string room, session, data;
+      std::string room, session, found_room, found_session, data;
       int deleted = 0, verified = 0;
       long long first = 0, forwarded = 0;
       soci::indicator present = soci::i_null;
-      soci::statement st = (sql->prepare << roomkeys::kKeyInVersionSql, soci::into(deleted),
-                            soci::into(first, present), soci::into(forwarded), soci::into(verified),
-                            soci::into(data), soci::use(room), soci::use(session), soci::use(user),
-                            soci::use(version));
+      soci::statement st =
+          (sql->prepare << roomkeys::key_in_version_sql(), soci::into(deleted),
+           soci::into(found_room, present), soci::into(found_session), soci::into(first),
+           soci::into(forwarded), soci::into(verified), soci::into(data), soci::use(room),
+           soci::use(session), soci::use(user), soci::use(version));
       long done = 0;
       while (Clock::now() < until) {
         const int client = static_cast<int>(random() % 4);

@@ -3,7 +3,7 @@
 
 #include <roomkeys/mxm_module.h>
 
-#include "core/api_types.h"
+#include "api/api_types.h"
 
 namespace roomkeys {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "abi_responder.h"
-#include "core/matrix_error.h"
+#include "api/matrix_error.h"
 
 namespace roomkeys {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/status.h"
+#include "common/status.h"
 
 namespace roomkeys {
 

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "abi_responder.h"
+#include "api/matrix_error.h"
+#include "api/routes.h"
 #include "barrier.h"
 #include "config.h"
 #include "core/key_backup_service.h"
-#include "core/matrix_error.h"
-#include "core/routes.h"
 #include "storage/soci_repository.h"
 
 namespace roomkeys {

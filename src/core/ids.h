@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "core/status.h"
+#include "common/status.h"
 
 namespace roomkeys {
 

@@ -1,10 +1,10 @@
 #include "core/key_backup_service.h"
 
 #include <algorithm>
-#include <map>
 #include <utility>
 
-#include "core/replacement_rule.h"
+#include "core/key_change.h"
+#include "core/key_merge.h"
 #include "core/version_id.h"
 
 namespace roomkeys {
@@ -15,37 +15,69 @@ using Mode = Repository::Mode;
 Status unknown_version() {
   return Status::error(Status::Code::kNotFound, "Unknown backup version");
 }
-Status no_current_version() {
-  return Status::error(Status::Code::kNotFound, "No current backup version");
-}
 
-// The version named by `text` if it exists and is not deleted; the current one for nullopt.
-Result<BackupVersion> live_version(Transaction& tx, const std::string& user_id,
-                                   std::optional<std::string_view> text) {
-  if (!text) {
-    auto current = tx.current_version(user_id);
-    if (!current) return no_current_version();
-    return *current;
-  }
-  auto id = parse_version_id(*text);
-  if (!id) return unknown_version();
-  auto found = tx.find_version(user_id, *id);
-  if (!found || found->deleted) return unknown_version();
-  return *found;
-}
-
-// The version an upload may write to: the current one, named by `text`. One query in the usual
-// case; a second only to tell an old version (403) from an unknown one (404).
-Result<BackupVersion> upload_target(Transaction& tx, const std::string& user_id,
-                                    std::string_view text) {
+// The id a request names; an id that is not canonical names no version.
+Result<int64_t> named_version_id(std::string_view text) {
   auto id = parse_version_id(text);
   if (!id) return unknown_version();
-  auto current = tx.current_version(user_id);
-  if (current && current->version == *id) return *current;
-  auto named = tx.find_version(user_id, *id);
-  if (!named || named->deleted) return unknown_version();
-  // A live version that is not the current one implies a newer current one.
-  return Status::wrong_version(format_version_id(current->version));
+  return *id;
+}
+
+// How a request may use the version it names.
+enum class VersionUse {
+  kLive,    // a live version, or the current one when none is named
+  kUpload,  // the current one: a live older one is kFailedPrecondition with the current id
+  kAny,     // any version that ever existed, deleted or not
+};
+
+// The one resolution of "the version a request names" (docs/BEHAVIOUR.md, "Versions").
+Result<BackupVersion> resolve_version(Transaction& tx, const std::string& user_id,
+                                      std::optional<std::string_view> text, VersionUse use) {
+  if (!text) {
+    auto current = tx.current_version(user_id);
+    if (!current) return Status::error(Status::Code::kNotFound, "No current backup version");
+    return *current;
+  }
+  auto id = named_version_id(*text);
+  if (!id.is_ok()) return id.status();
+  std::optional<BackupVersion> current;
+  if (use == VersionUse::kUpload) {
+    // Uploads name the current version: one query in the usual case, a second only to tell
+    // an old version (403) from an unknown one (404).
+    current = tx.current_version(user_id);
+    if (current && current->version == id.value()) return *current;
+  }
+  auto named = tx.find_version(user_id, id.value());
+  if (!named || (named->deleted && use != VersionUse::kAny)) return unknown_version();
+  if (use == VersionUse::kUpload) {
+    // A live version that is not the current one implies a newer current one.
+    return Status::error(Status::Code::kFailedPrecondition, "Wrong backup version.",
+                         format_version_id(current->version));
+  }
+  return *named;
+}
+
+// Every change of a version's keys goes through here: the rule decides etag and count, and the
+// version row is written only when something changed.
+void record_key_change(Transaction& tx, const std::string& user_id, BackupVersion& version,
+                       const KeyChange& change) {
+  if (apply_key_change(version, change)) {
+    tx.update_stats(user_id, version.version, version.etag, version.count);
+  }
+}
+
+// Removes the keys of `scope` from a version, keeping its etag and count right.
+void remove_keys(Transaction& tx, const std::string& user_id, BackupVersion& version,
+                 KeyScope scope) {
+  KeyChange change;
+  change.removed = tx.delete_keys(user_id, version.version, scope);
+  record_key_change(tx, user_id, version, change);
+}
+
+// Deletes a live version: its keys go, the flag is set.
+void delete_live_version(Transaction& tx, const std::string& user_id, BackupVersion& version) {
+  remove_keys(tx, user_id, version, KeyScope{});
+  tx.set_deleted(user_id, version.version);
 }
 
 }  // namespace
@@ -81,7 +113,7 @@ Result<BackupVersion> KeyBackupService::get_version(const std::string& user_id,
                                                     std::optional<std::string_view> version) {
   BackupVersion found;
   Status status = repository_.run(Mode::kSingleRead, [&](Transaction& tx) {
-    auto live = live_version(tx, user_id, version);  // one statement either way
+    auto live = resolve_version(tx, user_id, version, VersionUse::kLive);  // one statement
     if (!live.is_ok()) return live.status();
     found = std::move(live.value());
     return Status::ok();
@@ -95,7 +127,7 @@ Status KeyBackupService::update_version(const std::string& user_id, std::string_
                                         std::optional<std::string_view> body_version) {
   return repository_.run(Mode::kWrite, [&](Transaction& tx) {
     tx.lock_user(user_id);
-    auto live = live_version(tx, user_id, version);
+    auto live = resolve_version(tx, user_id, version, VersionUse::kLive);
     if (!live.is_ok()) return live.status();
     if (body_version && *body_version != version) {
       return Status::error(Status::Code::kInvalidArgument,
@@ -110,13 +142,12 @@ Status KeyBackupService::update_version(const std::string& user_id, std::string_
 }
 
 Status KeyBackupService::delete_version(const std::string& user_id, std::string_view version) {
-  auto id = parse_version_id(version);
-  if (!id) return unknown_version();
+  if (auto id = named_version_id(version); !id.is_ok()) return id.status();
   return repository_.run(Mode::kWrite, [&](Transaction& tx) {
     tx.lock_user(user_id);
-    auto found = tx.find_version(user_id, *id);
-    if (!found) return unknown_version();
-    if (!found->deleted) tx.mark_deleted(user_id, *id);
+    auto found = resolve_version(tx, user_id, version, VersionUse::kAny);
+    if (!found.is_ok()) return found.status();
+    if (!found.value().deleted) delete_live_version(tx, user_id, found.value());
     return Status::ok();
   });
 }
@@ -127,46 +158,13 @@ Result<KeysOutcome> KeyBackupService::upload_keys(const std::string& user_id,
   KeysOutcome outcome;
   Status status = repository_.run(Mode::kWrite, [&](Transaction& tx) {
     tx.lock_user(user_id);
-    auto target = upload_target(tx, user_id, version);
+    auto target = resolve_version(tx, user_id, version, VersionUse::kUpload);
     if (!target.is_ok()) return target.status();
-
-    // One candidate per (room, session): a body may name a session twice, and the rule decides
-    // between those too, in body order.
-    using IdPair = std::pair<std::string_view, std::string_view>;  // views into `keys`
-    std::map<IdPair, const RoomKey*> candidates;
-    for (const RoomKey& key : keys) {
-      auto [it, inserted] = candidates.emplace(IdPair(key.room_id, key.session_id), &key);
-      if (!inserted && is_better_key(key.rank, it->second->rank)) it->second = &key;
-    }
-    std::vector<const RoomKey*> wanted;
-    wanted.reserve(candidates.size());
-    for (const auto& entry : candidates) wanted.push_back(entry.second);
-
-    std::map<IdPair, KeyRank> stored;
-    const std::vector<RoomKey> found = tx.find_ranks(user_id, target.value().version, wanted);
-    for (const RoomKey& key : found) {
-      stored.emplace(IdPair(key.room_id, key.session_id), key.rank);
-    }
-
-    std::vector<const RoomKey*> changed;
-    int64_t added = 0;
-    for (const RoomKey* key : wanted) {
-      auto it = stored.find(IdPair(key->room_id, key->session_id));
-      if (it == stored.end()) {
-        ++added;
-        changed.push_back(key);
-      } else if (is_better_key(key->rank, it->second)) {
-        changed.push_back(key);
-      }
-    }
-
     BackupVersion& v = target.value();
-    if (!changed.empty()) {
-      tx.upsert_keys(user_id, v.version, changed);
-      v.etag += 1;
-      v.count += added;
-      tx.update_stats(user_id, v.version, v.etag, v.count);
-    }
+    const std::vector<const RoomKey*> candidates = best_per_session(keys);
+    const MergePlan plan = plan_merge(candidates, tx.find_ranks(user_id, v.version, candidates));
+    tx.upsert_keys(user_id, v.version, plan.writes);
+    record_key_change(tx, user_id, v, plan.change);
     outcome = {v.etag, v.count};
     return Status::ok();
   });
@@ -179,15 +177,10 @@ Result<KeysOutcome> KeyBackupService::delete_keys(const std::string& user_id,
   KeysOutcome outcome;
   Status status = repository_.run(Mode::kWrite, [&](Transaction& tx) {
     tx.lock_user(user_id);
-    auto target = live_version(tx, user_id, version);
+    auto target = resolve_version(tx, user_id, version, VersionUse::kLive);
     if (!target.is_ok()) return target.status();
     BackupVersion& v = target.value();
-    const int64_t removed = tx.delete_keys(user_id, v.version, scope);
-    if (removed > 0) {
-      v.etag += 1;
-      v.count -= removed;
-      tx.update_stats(user_id, v.version, v.etag, v.count);
-    }
+    remove_keys(tx, user_id, v, scope);
     outcome = {v.etag, v.count};
     return Status::ok();
   });
@@ -199,7 +192,7 @@ Status KeyBackupService::read_keys(const std::string& user_id,
                                    std::optional<std::string_view> version, KeyScope scope,
                                    const std::function<bool(const RoomKey&)>& visit) {
   return repository_.run(Mode::kRead, [&](Transaction& tx) {
-    auto target = live_version(tx, user_id, version);
+    auto target = resolve_version(tx, user_id, version, VersionUse::kLive);
     if (!target.is_ok()) return target.status();
     tx.for_each_key(user_id, target.value().version, scope, visit);
     return Status::ok();
@@ -208,7 +201,15 @@ Status KeyBackupService::read_keys(const std::string& user_id,
 
 Status KeyBackupService::purge_room(const std::string& room_id) {
   return repository_.run(Mode::kWrite, [&](Transaction& tx) {
-    tx.purge_room(room_id);
+    const std::vector<std::string> users = tx.users_holding_room(room_id);
+    // Locks in ascending order, so two purges never deadlock each other.
+    for (const std::string& user_id : users) tx.lock_user(user_id);
+    const KeyScope room{&room_id, nullptr};
+    for (const std::string& user_id : users) {
+      for (BackupVersion& v : tx.list_versions(user_id)) {
+        if (!v.deleted) remove_keys(tx, user_id, v, room);
+      }
+    }
     return Status::ok();
   });
 }
@@ -216,7 +217,9 @@ Status KeyBackupService::purge_room(const std::string& room_id) {
 Status KeyBackupService::purge_user(const std::string& user_id) {
   return repository_.run(Mode::kWrite, [&](Transaction& tx) {
     tx.lock_user(user_id);
-    tx.purge_user(user_id);
+    for (BackupVersion& v : tx.list_versions(user_id)) {
+      if (!v.deleted) delete_live_version(tx, user_id, v);
+    }
     return Status::ok();
   });
 }
@@ -225,7 +228,7 @@ Result<RoomKey> KeyBackupService::get_key(const std::string& user_id,
                                           std::optional<std::string_view> version,
                                           const std::string& room_id,
                                           const std::string& session_id) {
-  const Status key_not_found = Status::error(Status::Code::kKeyNotFound, "Key not found");
+  const Status key_not_found = Status::error(Status::Code::kNotFound, "Key not found");
   if (!version) {  // the current version: two statements, one snapshot
     std::optional<RoomKey> found;
     Status status =
@@ -237,11 +240,12 @@ Result<RoomKey> KeyBackupService::get_key(const std::string& user_id,
     if (!found) return key_not_found;
     return std::move(*found);
   }
-  auto id = parse_version_id(*version);
-  if (!id) return unknown_version();
+  // A named version: the version check and the key in one statement.
+  auto id = named_version_id(*version);
+  if (!id.is_ok()) return id.status();
   KeyInVersion found;
   Status status = repository_.run(Mode::kSingleRead, [&](Transaction& tx) {
-    found = tx.find_key(user_id, *id, room_id, session_id);
+    found = tx.find_key(user_id, id.value(), room_id, session_id);
     return Status::ok();
   });
   if (!status.is_ok()) return status;

@@ -1,4 +1,4 @@
-// The key-backup rules of ../shared/spec/BEHAVIOUR.md, over a Repository. Knows nothing of HTTP,
+// The key-backup rules of docs/BEHAVIOUR.md, over a Repository. Knows nothing of HTTP,
 // JSON text or SQL. Every public call is one database transaction. Thread-safe.
 #pragma once
 
@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/status.h"
-#include "storage/records.h"
-#include "storage/repository.h"
+#include "common/status.h"
+#include "core/records.h"
+#include "core/repository.h"
 
 namespace roomkeys {
 
@@ -47,7 +47,9 @@ class KeyBackupService {
   // first visit when the version does not exist.
   Status read_keys(const std::string& user_id, std::optional<std::string_view> version,
                    KeyScope scope, const std::function<bool(const RoomKey&)>& visit);
-  // Operator purges (see Transaction::purge_room and purge_user).
+  // Operator purges. purge_room removes one room's keys from every user's versions;
+  // purge_user removes all of a user's keys and marks all their versions deleted (ids are
+  // still never reused). Both keep counts exact and etags right (core/key_change.h).
   Status purge_room(const std::string& room_id);
   Status purge_user(const std::string& user_id);
 

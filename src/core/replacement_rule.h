@@ -1,7 +1,7 @@
 // The one rule that decides which of two keys for the same (room, session) a backup keeps.
 #pragma once
 
-#include "storage/records.h"
+#include "core/records.h"
 
 namespace roomkeys {
 

@@ -8,92 +8,16 @@
 #include <vector>
 
 #include "common/percent_decode.h"
+#include "server/http_reply.h"
+#include "server/pistache_responder.h"
 
 using Pistache::Http::Code;
-using Pistache::Http::ResponseStream;
 using Pistache::Http::ResponseWriter;
-
-// One request's answer, as the module sees it through the ABI.
-struct mxm_responder {
-  enum class State { kNone, kStreaming, kDone };
-  ResponseWriter* writer;
-  std::optional<ResponseStream> stream;
-  State state = State::kNone;
-};
 
 namespace roomkeys::server {
 namespace {
 
-constexpr size_t kStreamBufferBytes = 64 * 1024;
-
-// Pistache writes only typed headers; Retry-After is not among its own.
-class RetryAfter final : public Pistache::Http::Header::Header {
- public:
-  NAME("Retry-After")
-  RetryAfter() = default;
-  explicit RetryAfter(int64_t seconds) : seconds_(seconds) {}
-  void parse(const std::string& data) override { seconds_ = std::stoll(data); }
-  void write(std::ostream& os) const override { os << seconds_; }
-
- private:
-  int64_t seconds_ = 0;
-};
-
 std::atomic<uint64_t> request_counter{0};
-
-void add_common_headers(ResponseWriter& writer, std::string_view content_type) {
-  namespace Header = Pistache::Http::Header;
-  auto& headers = writer.headers();
-  headers.add<Header::AccessControlAllowOrigin>("*");
-  headers.add<Header::AccessControlAllowMethods>("GET, POST, PUT, DELETE, OPTIONS");
-  headers.add<Header::AccessControlAllowHeaders>("X-Requested-With, Content-Type, Authorization");
-  writer.setMime(Pistache::Http::Mime::MediaType::fromString(std::string(content_type)));
-}
-
-void send_json(ResponseWriter& writer, Code code, const std::string& body) {
-  add_common_headers(writer, "application/json");
-  writer.send(code, body);
-}
-
-// `extra` holds further members, e.g. ",\"retry_after_ms\":5".
-void send_error(ResponseWriter& writer, Code code, const char* errcode, const char* message,
-                const std::string& extra = "") {
-  send_json(
-      writer, code,
-      std::string("{\"errcode\":\"") + errcode + "\",\"error\":\"" + message + '"' + extra + '}');
-}
-
-mxm_status respond(mxm_responder* r, uint16_t status, mxm_str content_type, mxm_str body) {
-  if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;
-  r->state = mxm_responder::State::kDone;
-  add_common_headers(*r->writer, std::string_view(content_type.ptr, content_type.len));
-  r->writer->send(static_cast<Code>(status), body.ptr, body.len);
-  return MXM_OK;
-}
-
-mxm_status respond_begin(mxm_responder* r, uint16_t status, mxm_str content_type) {
-  if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;
-  r->state = mxm_responder::State::kStreaming;
-  add_common_headers(*r->writer, std::string_view(content_type.ptr, content_type.len));
-  r->stream.emplace(r->writer->stream(static_cast<Code>(status), kStreamBufferBytes));
-  return MXM_OK;
-}
-
-mxm_status respond_write(mxm_responder* r, mxm_str chunk) {
-  if (r == nullptr || r->state != mxm_responder::State::kStreaming) return MXM_E_WRONG_PHASE;
-  if (!r->writer->getPeer()) return MXM_E_CLOSED;
-  if (chunk.len == 0) return MXM_OK;  // an empty chunk would end the chunked body
-  r->stream->write(chunk.ptr, static_cast<std::streamsize>(chunk.len));
-  r->stream->flush();
-  return MXM_OK;
-}
-
-mxm_status respond_end(mxm_responder* r) {
-  if (r == nullptr || r->state != mxm_responder::State::kStreaming) return MXM_E_WRONG_PHASE;
-  r->state = mxm_responder::State::kDone;
-  r->stream->ends();
-  return MXM_OK;
-}
 
 std::optional<mxm_method> to_abi(Pistache::Http::Method method) {
   using Pistache::Http::Method;
@@ -155,15 +79,6 @@ void keep_alive_by_default(const Pistache::Http::Request& request, ResponseWrite
 
 }  // namespace
 
-mxm_host_api pistache_respond_functions() {
-  mxm_host_api api{};
-  api.respond = respond;
-  api.respond_begin = respond_begin;
-  api.respond_write = respond_write;
-  api.respond_end = respond_end;
-  return api;
-}
-
 void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWriter response) {
   keep_alive_by_default(request, response);
   if (request.method() == Pistache::Http::Method::Options) {
@@ -199,9 +114,7 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
   }
   if (limiter_->enabled() && (match.route->flags & MXM_ROUTE_RATE_LIMITED) != 0) {
     if (const int64_t wait_ms = limiter_->acquire(user_id); wait_ms > 0) {
-      response.headers().add(std::make_shared<RetryAfter>((wait_ms + 999) / 1000));
-      return send_error(response, static_cast<Code>(429), "M_LIMIT_EXCEEDED", "Too many requests",
-                        ",\"retry_after_ms\":" + std::to_string(wait_ms));
+      return send_rate_limited(response, wait_ms);
     }
   }
   if (request.body().size() > max_body_bytes_) {

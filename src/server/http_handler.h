@@ -15,9 +15,6 @@
 
 namespace roomkeys::server {
 
-// The four respond functions of the host API table, answering through Pistache.
-mxm_host_api pistache_respond_functions();
-
 class HttpHandler final : public Pistache::Http::Handler {
  public:
   HTTP_PROTOTYPE(HttpHandler)

@@ -13,6 +13,7 @@
 #include "server/http_handler.h"
 #include "server/module_host.h"
 #include "server/options.h"
+#include "server/pistache_responder.h"
 #include "server/token_auth.h"
 
 namespace roomkeys::server {

@@ -23,4 +23,54 @@ std::vector<std::string> split_sql_statements(const std::string& script) {
   return statements;
 }
 
+namespace {
+
+void migrate_locked(soci::session& sql, const std::vector<Migration>& migrations) {
+  sql << "CREATE TABLE IF NOT EXISTS rk_schema_version (version INTEGER NOT NULL PRIMARY "
+         "KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT "
+         "CURRENT_TIMESTAMP)";
+  int applied = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT MAX(version) FROM rk_schema_version", soci::into(applied, ind);
+  if (ind != soci::i_ok) applied = 0;
+  for (const Migration& m : migrations) {
+    if (m.version <= applied) continue;
+    // MySQL commits each DDL statement by itself; SQLite runs them all in one transaction.
+    for (const std::string& statement : split_sql_statements(m.sql)) sql << statement;
+    const std::string name = m.name;
+    sql << "INSERT INTO rk_schema_version (version, name) VALUES (:version, :name)",
+        soci::use(m.version), soci::use(name);
+  }
+}
+
+// Statements that undo what a failed migration left open; the connection may be gone too.
+void try_to(soci::session& sql, const char* statement) {
+  try {
+    sql << statement;
+  } catch (const soci::soci_error&) {
+    // Nothing open to undo, or the connection is gone (and its lock with it).
+  }
+}
+
+}  // namespace
+
+void apply_migrations(soci::session& sql, bool is_mysql, const std::vector<Migration>& migrations) {
+  try {
+    if (is_mysql) {
+      int locked = 0;
+      sql << "SELECT GET_LOCK('roomkeys_migrations', 60)", soci::into(locked);
+      if (locked != 1) throw soci::soci_error("another process holds the migration lock");
+    } else {
+      sql << "BEGIN IMMEDIATE";
+    }
+    migrate_locked(sql, migrations);
+    sql << (is_mysql ? "SELECT RELEASE_LOCK('roomkeys_migrations')" : "COMMIT");
+  } catch (const soci::soci_error&) {
+    try_to(sql, "ROLLBACK");
+    // The lock lives as long as the pooled connection: give it back, or the next process to
+    // start would wait for it.
+    if (is_mysql) try_to(sql, "SELECT RELEASE_LOCK('roomkeys_migrations')");
+    throw;
+  }
+}
 }  // namespace roomkeys

@@ -1,124 +1,33 @@
+// The Repository over SOCI: one pooled connection per unit of work, bounded retries of
+// transient conflicts, and group commit where the database takes one writer at a time.
 #include "storage/soci_repository.h"
-
-#include <soci/mysql/soci-mysql.h>
-#include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <mutex>
 #include <thread>
 
+#include "storage/backend.h"
+#include "storage/connection_pool.h"
 #include "storage/database_url.h"
 #include "storage/migrations.h"
-#include "storage/soci_session.h"
 #include "storage/soci_transaction.h"
-#include "storage/statement_cache.h"
+#include "storage/sql_errors.h"
 #include "storage/write_queue.h"
 
 namespace roomkeys {
 namespace {
 
-constexpr int kAttempts = 5;  // transient conflicts are retried, bounded
-constexpr int kSqliteBusyTimeoutSeconds = 10;
+constexpr int kAttempts = 5;           // transient conflicts are retried, bounded
 constexpr size_t kMaxWriteGroup = 32;  // writes sharing one commit, at most
 
-enum class Failure { kTransient, kConnectionLost, kUnavailable, kInternal };
+using Lease = ConnectionPool::Lease;
 
-Failure classify(const soci::soci_error& error) {
-  if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
-    switch (sqlite->result() & 0xff) {
-      case SQLITE_BUSY:
-      case SQLITE_LOCKED:
-        return Failure::kTransient;
-      case SQLITE_CANTOPEN:
-      case SQLITE_IOERR:
-      case SQLITE_FULL:
-      case SQLITE_READONLY:
-      case SQLITE_NOTADB:
-      case SQLITE_CORRUPT:
-        return Failure::kUnavailable;
-      default:
-        return Failure::kInternal;
-    }
+void rollback(soci::session& sql) {
+  try {
+    sql << "ROLLBACK";
+  } catch (const soci::soci_error&) {
+    // No transaction was open, or the connection is gone: nothing left to undo.
   }
-  if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error)) {
-    switch (mysql->err_num_) {
-      case 1205:  // lock wait timeout
-      case 1213:  // deadlock
-        return Failure::kTransient;
-      case 1040:  // too many connections
-      case 1053:  // server shutdown in progress
-      case 1927:  // connection killed
-      case 2002:  // cannot connect (socket)
-      case 2003:  // cannot connect (TCP)
-      case 2005:  // unknown host
-      case 2006:  // server has gone away
-      case 2013:  // lost connection during query
-      case 2055:  // lost connection
-        return Failure::kConnectionLost;
-      default:
-        return Failure::kInternal;
-    }
-  }
-  return Failure::kUnavailable;  // e.g. SOCI's own "failed to reconnect"
-}
-
-// A value for a SOCI connection string: quoted, with ' and \ escaped.
-std::string quoted(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
-
-// How to reach and speak to one kind of database.
-struct Backend {
-  const soci::backend_factory* factory;
-  std::string connect_string;
-  const SqlDialect* dialect;
-  const std::vector<Migration>* migrations;
-  std::vector<std::string> on_connect;  // after every (re)connect
-  // The database takes one writer at a time (SQLite): writers of this process commit in groups
-  // (see write_queue.h) and otherwise queue on a mutex, waking the moment the previous one
-  // commits, instead of polling the file lock in sleeps of up to 100 ms (SQLite's busy handler)
-  // that starve some of them for seconds. Other processes on the file wait through the busy
-  // timeout.
-  bool one_writer = false;
-};
-
-Result<Backend> backend_for(const DatabaseUrl& url) {
-  if (url.backend == DatabaseUrl::Backend::kSqlite) {
-    if (url.path.find('"') != std::string::npos) {
-      return Status::error(Status::Code::kInvalidArgument, "database path contains '\"'");
-    }
-    return Backend{
-        &soci::sqlite3,
-        "db=\"" + url.path + "\" timeout=" + std::to_string(kSqliteBusyTimeoutSeconds),
-        &SqlDialect::sqlite(),
-        &sqlite_migrations(),
-        // 16 KiB pages keep a ~1.2 KB key inside its B-tree page (with 4 KiB pages
-        // it spills to overflow pages: 3x the file, many reads a key); only takes
-        // effect on a new file, so it comes before WAL. WAL lets readers run beside
-        // the one writer; FULL sync because a lost backup is lost history. Statement and
-        // savepoint journals stay in memory rather than in a temporary file per transaction.
-        {"PRAGMA page_size = 16384", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
-         "PRAGMA temp_store = MEMORY"},
-        true};
-  }
-  std::string connect = "db=" + quoted(url.database) + " user=" + quoted(url.user) +
-                        " password=" + quoted(url.password) +
-                        " charset=utf8mb4 connect_timeout=3 read_timeout=60 write_timeout=60";
-  connect += url.socket.empty() ? " host=" + quoted(url.host) + " port=" + std::to_string(url.port)
-                                : " unix_socket=" + quoted(url.socket);
-  return Backend{&soci::mysql,
-                 connect,
-                 &SqlDialect::mysql(),
-                 &mysql_migrations(),
-                 {"SET SESSION innodb_lock_wait_timeout = 10",
-                  "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"}};
 }
 
 class SociRepository final : public Repository {
@@ -127,17 +36,12 @@ class SociRepository final : public Repository {
                  std::function<void(std::string_view)> log_error)
       : backend_(std::move(backend)),
         url_(std::move(url)),
-        pool_(pool_size),
-        broken_(pool_size, 0),
-        statements_(pool_size),
+        pool_(backend_, pool_size),
         log_error_(std::move(log_error)) {}
 
   Status connect() {
     try {
-      for (size_t i = 0; i < broken_.size(); ++i) {
-        pool_.at(i).open(*backend_.factory, backend_.connect_string);
-        configure(pool_.at(i));
-      }
+      pool_.open_all();
     } catch (const soci::soci_error& e) {
       return Status::error(Status::Code::kUnavailable, "cannot open database " + url_.describe() +
                                                            ": " + e.get_error_message());
@@ -146,7 +50,8 @@ class SociRepository final : public Repository {
   }
 
   Status run(Mode mode, const Work& work) override {
-    if (mode == Mode::kWrite && backend_.one_writer) {
+    const bool grouped = mode == Mode::kWrite && backend_.one_writer;
+    if (grouped) {
       WriteQueue::Entry entry(work);
       write_queue_.submit(entry, [this](const auto& group) { run_group(group); });
       if (entry.committed) return entry.status;
@@ -155,7 +60,7 @@ class SociRepository final : public Repository {
     Status status;
     for (int attempt = 1; attempt <= kAttempts; ++attempt) {
       bool retry = false;
-      if (mode == Mode::kWrite && backend_.one_writer) {
+      if (grouped) {
         std::lock_guard<std::mutex> writer(writer_);
         status = run_once(mode, work, retry);
       } else {
@@ -168,49 +73,13 @@ class SociRepository final : public Repository {
   }
 
   Status migrate() override {
-    Lease lease(*this);
-    soci::session& sql = lease.session();
-    const bool is_mysql = url_.backend == DatabaseUrl::Backend::kMysql;
+    Lease lease(pool_);
     try {
-      // Two processes starting on one database migrate one after the other.
-      if (is_mysql) {
-        int locked = 0;
-        sql << "SELECT GET_LOCK('roomkeys_migrations', 60)", soci::into(locked);
-        if (locked != 1) {
-          return Status::error(Status::Code::kUnavailable,
-                               "another process holds the migration lock");
-        }
-      } else {
-        sql << "BEGIN IMMEDIATE";
-      }
-      sql << "CREATE TABLE IF NOT EXISTS rk_schema_version (version INTEGER NOT NULL PRIMARY "
-             "KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT "
-             "CURRENT_TIMESTAMP)";
-      int applied = 0;
-      soci::indicator ind = soci::i_null;
-      sql << "SELECT MAX(version) FROM rk_schema_version", soci::into(applied, ind);
-      if (ind != soci::i_ok) applied = 0;
-      for (const Migration& m : *backend_.migrations) {
-        if (m.version <= applied) continue;
-        // MySQL commits each DDL statement by itself; SQLite runs them all in this transaction.
-        for (const std::string& statement : split_sql_statements(m.sql)) sql << statement;
-        const std::string name = m.name;
-        sql << "INSERT INTO rk_schema_version (version, name) VALUES (:version, :name)",
-            soci::use(m.version), soci::use(name);
-      }
-      sql << (is_mysql ? "SELECT RELEASE_LOCK('roomkeys_migrations')" : "COMMIT");
+      lease.ensure_connected();
+      apply_migrations(lease.session(), backend_.kind == DatabaseUrl::Backend::kMysql,
+                       *backend_.migrations);
       return Status::ok();
     } catch (const soci::soci_error& e) {
-      rollback(sql);
-      if (is_mysql) {
-        // The lock lives as long as the pooled connection: give it back, or the next process
-        // to start would wait for it.
-        try {
-          sql << "SELECT RELEASE_LOCK('roomkeys_migrations')";
-        } catch (const soci::soci_error&) {
-          // The connection is gone, and the lock with it.
-        }
-      }
       lease.mark_broken_if(classify(e));
       log("migration failed: ", e);
       return Status::error(Status::Code::kUnavailable,
@@ -230,36 +99,8 @@ class SociRepository final : public Repository {
   }
 
  private:
-  // One pooled connection for one unit of work, reconnected first if it broke last time.
-  class Lease {
-   public:
-    explicit Lease(SociRepository& repo) : repo_(repo), position_(repo.pool_.lease()) {}
-    ~Lease() { repo_.pool_.give_back(position_); }
-    soci::session& session() { return repo_.pool_.at(position_); }
-    StatementCache& statements() { return repo_.statements_[position_]; }
-    // Reconnects when needed; throws soci_error while the database is away.
-    void ensure_connected() {
-      if (!repo_.broken_[position_]) return;
-      statements().clear();  // they belong to the old connection
-      session().reconnect();
-      repo_.configure(session());
-      repo_.broken_[position_] = 0;
-    }
-    void mark_broken_if(Failure failure) {
-      if (failure == Failure::kConnectionLost) repo_.broken_[position_] = 1;
-    }
-
-   private:
-    SociRepository& repo_;
-    size_t position_;
-  };
-
-  void configure(soci::session& sql) {
-    for (const std::string& statement : backend_.on_connect) sql << statement;
-  }
-
   Status run_once(Mode mode, const Work& work, bool& retry) {
-    Lease lease(*this);
+    Lease lease(pool_);
     soci::session& sql = lease.session();
     bool committing = false;
     try {
@@ -301,7 +142,7 @@ class SociRepository final : public Repository {
   // group and sends every work back to run by itself, with the usual retries.
   void run_group(const std::vector<WriteQueue::Entry*>& group) {
     std::lock_guard<std::mutex> writer(writer_);
-    Lease lease(*this);
+    Lease lease(pool_);
     soci::session& sql = lease.session();
     try {
       lease.ensure_connected();
@@ -326,21 +167,6 @@ class SociRepository final : public Repository {
     rollback(sql);
   }
 
-  // The connection could not even be made: retrying at once would fail the same way.
-  static bool reconnect_failed(const soci::soci_error& e) {
-    const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&e);
-    return mysql == nullptr || mysql->err_num_ == 2002 || mysql->err_num_ == 2003 ||
-           mysql->err_num_ == 2005;
-  }
-
-  static void rollback(soci::session& sql) {
-    try {
-      sql << "ROLLBACK";
-    } catch (const soci::soci_error&) {
-      // No transaction was open, or the connection is gone: nothing left to undo.
-    }
-  }
-
   // SOCI's full what() can quote bound values (key material); the backend message cannot.
   void log(const char* context, const soci::soci_error& e) {
     if (log_error_) log_error_(context + e.get_error_message());
@@ -348,25 +174,13 @@ class SociRepository final : public Repository {
 
   Backend backend_;
   DatabaseUrl url_;
-  soci::connection_pool pool_;
-  std::vector<char> broken_;  // per pooled connection; touched only by its lease holder
-  // Per pooled connection, destroyed before the pool closes the connections.
-  std::vector<StatementCache> statements_;
+  ConnectionPool pool_;
   std::mutex writer_;  // see Backend::one_writer
   WriteQueue write_queue_{kMaxWriteGroup};
   std::function<void(std::string_view)> log_error_;
 };
 
 }  // namespace
-
-std::unique_ptr<soci::session> open_soci_session(const DatabaseUrl& url) {
-  auto backend = backend_for(url);
-  if (!backend.is_ok()) throw soci::soci_error(backend.status().message());
-  auto sql =
-      std::make_unique<soci::session>(*backend.value().factory, backend.value().connect_string);
-  for (const std::string& statement : backend.value().on_connect) *sql << statement;
-  return sql;
-}
 
 Result<std::unique_ptr<Repository>> open_soci_repository(const RepositoryOptions& options) {
   auto url = parse_database_url(options.database_url);

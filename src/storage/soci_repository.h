@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/status.h"
-#include "storage/repository.h"
+#include "common/status.h"
+#include "core/repository.h"
 
 namespace roomkeys {
 

@@ -3,17 +3,43 @@
 #include <algorithm>
 
 namespace roomkeys {
-
-const char* const kKeyInVersionSql =
-    "SELECT v.deleted, k.first_message_index, k.forwarded_count, k.is_verified, k.session_data "
-    "FROM rk_versions v LEFT JOIN rk_keys k ON k.user_id = v.user_id AND k.version = v.version "
-    "AND k.room_id = :room_id AND k.session_id = :session_id "
-    "WHERE v.user_id = :user_id AND v.version = :version";
-
 namespace {
 
 using soci::into;
 using soci::use;
+
+// The columns of a key row, named once; every statement below is built from these.
+const char* const kValueColumns[] = {"first_message_index", "forwarded_count", "is_verified",
+                                     "session_data"};
+const std::string kRankColumns =  // what the replacement rule compares, with the ids
+    std::string("room_id, session_id, ") + kValueColumns[0] + ", " + kValueColumns[1] + ", " +
+    kValueColumns[2];
+const std::string kKeyColumns = kRankColumns + ", " + kValueColumns[3];
+const std::string kInsertKeys = "INSERT INTO rk_keys (user_id, version, " + kKeyColumns + ")";
+
+// Appended to kInsertKeys ... VALUES (...): overwrite the value columns of an existing key.
+std::string upsert_tail(const SqlDialect& dialect) {
+  std::string tail = dialect.upsert_on_conflict;
+  for (const char* column : kValueColumns) {
+    if (column != kValueColumns[0]) tail += ", ";
+    tail += std::string(column) + " = " + dialect.upsert_new_value_open + column +
+            dialect.upsert_new_value_close;
+  }
+  return tail;
+}
+
+}  // namespace
+
+const std::string& key_in_version_sql() {
+  static const std::string sql =
+      "SELECT v.deleted, " + kKeyColumns +
+      " FROM rk_versions v LEFT JOIN rk_keys k ON k.user_id = v.user_id AND k.version = "
+      "v.version AND k.room_id = :room_id AND k.session_id = :session_id "
+      "WHERE v.user_id = :user_id AND v.version = :version";
+  return sql;
+}
+
+namespace {
 
 // The SQL condition and bound values that select the keys in `scope`.
 struct ScopedQuery {
@@ -30,8 +56,7 @@ struct KeyRow {
   long long first_message_index = 0, forwarded_count = 0;
   int is_verified = 0;
 
-  // SELECT room_id, session_id, first_message_index, forwarded_count, is_verified
-  // [, session_data], in that order.
+  // SELECT kRankColumns (or kKeyColumns, with session_data), in that order.
   void bind(soci::statement& st, bool with_session_data) {
     st.exchange(into(key.room_id));
     st.exchange(into(key.session_id));
@@ -39,6 +64,15 @@ struct KeyRow {
     st.exchange(into(forwarded_count));
     st.exchange(into(is_verified));
     if (with_session_data) st.exchange(into(key.session_data));
+  }
+  // The same for kKeyColumns that may all be NULL (the key side of an outer join).
+  void bind_nullable(soci::statement& st, soci::indicator (&present)[6]) {
+    st.exchange(into(key.room_id, present[0]));
+    st.exchange(into(key.session_id, present[1]));
+    st.exchange(into(first_message_index, present[2]));
+    st.exchange(into(forwarded_count, present[3]));
+    st.exchange(into(is_verified, present[4]));
+    st.exchange(into(key.session_data, present[5]));
   }
   const RoomKey& fetched() {
     key.rank = KeyRank{first_message_index, forwarded_count, is_verified != 0};
@@ -96,22 +130,19 @@ struct VersionQuery : CachedStatement {
   }
 };
 
-// kKeyInVersionSql, with its variables.
+// key_in_version_sql(), with its variables.
 struct KeyQuery : CachedStatement {
   std::string user_id, room_id, session_id;
   long long version = 0;
   int deleted = 0;
   KeyRow row;
-  soci::indicator present[4] = {soci::i_null, soci::i_null, soci::i_null, soci::i_null};
+  soci::indicator present[6] = {};
 
   explicit KeyQuery(soci::session& sql) : CachedStatement(sql) {
     st.exchange(into(deleted));
-    st.exchange(into(row.first_message_index, present[0]));
-    st.exchange(into(row.forwarded_count, present[1]));
-    st.exchange(into(row.is_verified, present[2]));
-    st.exchange(into(row.key.session_data, present[3]));
+    row.bind_nullable(st, present);
     use_all(st, room_id, session_id, user_id, version);
-    prepare(kKeyInVersionSql);
+    prepare(key_in_version_sql());
   }
 };
 
@@ -124,10 +155,9 @@ struct RankQuery : CachedStatement {
   explicit RankQuery(soci::session& sql) : CachedStatement(sql) {
     row.bind(st, false);
     use_all(st, user_id, version, room_id, session_id);
-    prepare(
-        "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified FROM "
-        "rk_keys WHERE user_id = :user_id AND version = :version AND room_id = :room_id AND "
-        "session_id = :session_id");
+    prepare("SELECT " + kRankColumns +
+            " FROM rk_keys WHERE user_id = :user_id AND version = :version AND room_id = "
+            ":room_id AND session_id = :session_id");
   }
 };
 
@@ -141,10 +171,7 @@ struct UpsertKeyRow : CachedStatement {
   UpsertKeyRow(soci::session& sql, const SqlDialect& dialect) : CachedStatement(sql) {
     use_all(st, user_id, version, key.room_id, key.session_id, first_message_index, forwarded_count,
             is_verified, key.session_data);
-    prepare(
-        "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
-        "forwarded_count, is_verified, session_data) VALUES (:u, :v, :r, :s, :f, :c, :i, :d)" +
-        dialect.upsert_keys_tail);
+    prepare(kInsertKeys + " VALUES (:u, :v, :r, :s, :f, :c, :i, :d)" + upsert_tail(dialect));
   }
 };
 
@@ -191,13 +218,42 @@ void SociTransaction::update_auth_data(const std::string& user_id, int64_t versi
       use(auth_data), use(user_id), use(id);
 }
 
-void SociTransaction::mark_deleted(const std::string& user_id, int64_t version) {
+void SociTransaction::set_deleted(const std::string& user_id, int64_t version) {
   const long long id = version;
-  sql_ << "DELETE FROM rk_keys WHERE user_id = :user_id AND version = :version", use(user_id),
-      use(id);
-  sql_ << "UPDATE rk_versions SET deleted = 1, key_count = 0, etag = etag + 1 "
-          "WHERE user_id = :user_id AND version = :version",
+  sql_ << "UPDATE rk_versions SET deleted = 1 WHERE user_id = :user_id AND version = :version",
       use(user_id), use(id);
+}
+
+std::vector<BackupVersion> SociTransaction::list_versions(const std::string& user_id) {
+  std::vector<BackupVersion> versions;
+  BackupVersion row;
+  long long version = 0, etag = 0, count = 0;
+  int deleted = 0;
+  soci::statement st =
+      (sql_.prepare << "SELECT version, algorithm, auth_data, etag, key_count, deleted FROM "
+                       "rk_versions WHERE user_id = :user_id ORDER BY version",
+       into(version), into(row.algorithm), into(row.auth_data), into(etag), into(count),
+       into(deleted), use(user_id));
+  st.execute(false);
+  while (st.fetch()) {
+    row.version = version;
+    row.etag = etag;
+    row.count = count;
+    row.deleted = deleted != 0;
+    versions.push_back(row);
+  }
+  return versions;
+}
+
+std::vector<std::string> SociTransaction::users_holding_room(const std::string& room_id) {
+  std::vector<std::string> users;
+  std::string user_id;
+  soci::statement st = (sql_.prepare << "SELECT DISTINCT user_id FROM rk_keys WHERE room_id = "
+                                        ":room_id ORDER BY user_id",
+                        into(user_id), use(room_id));
+  st.execute(false);
+  while (st.fetch()) users.push_back(user_id);
+  return users;
 }
 
 void SociTransaction::update_stats(const std::string& user_id, int64_t version, int64_t etag,
@@ -243,9 +299,7 @@ std::vector<RoomKey> SociTransaction::find_ranks_batched(
   for (size_t begin = 0; begin < wanted.size(); begin += kBatch) {
     const size_t end = std::min(wanted.size(), begin + kBatch);
     std::string query =
-        "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified "
-        "FROM rk_keys" +
-        dialect_.by_primary_key +
+        "SELECT " + kRankColumns + " FROM rk_keys" + dialect_.by_primary_key +
         " WHERE user_id = :user_id AND version = :version AND (room_id, session_id) IN (";
     for (size_t i = begin; i < end; ++i) {
       const std::string n = std::to_string(i - begin);
@@ -307,9 +361,7 @@ void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t ve
   std::vector<long long> first_message_index(keys.size()), forwarded_count(keys.size());
   std::vector<int> is_verified(keys.size());
   for (size_t begin = 0; begin < keys.size();) {
-    std::string query =
-        "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
-        "forwarded_count, is_verified, session_data) VALUES ";
+    std::string query = kInsertKeys + " VALUES ";
     soci::statement st(sql_);
     size_t end = begin, bytes = 0;
     while (end < keys.size() && end - begin < kMaxRows && bytes < kMaxBytes) {
@@ -332,7 +384,7 @@ void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t ve
       ++end;
     }
     st.alloc();
-    st.prepare(query + dialect_.upsert_keys_tail);
+    st.prepare(query + upsert_tail(dialect_));
     st.define_and_bind();
     st.execute(true);
     begin = end;
@@ -350,11 +402,7 @@ KeyInVersion SociTransaction::find_key(const std::string& user_id, int64_t versi
   KeyInVersion found;
   if (!query.st.execute(true) || query.deleted != 0) return found;
   found.version_live = true;
-  if (query.present[0] == soci::i_ok) {
-    query.row.key.room_id = room_id;
-    query.row.key.session_id = session_id;
-    found.key = query.row.fetched();
-  }
+  if (query.present[0] == soci::i_ok) found.key = query.row.fetched();
   return found;
 }
 
@@ -377,9 +425,7 @@ void SociTransaction::for_each_key(const std::string& user_id, int64_t version, 
   const int kPageRows = dialect_.page_rows;
   const long long id = version;
   const std::string select =
-      "SELECT room_id, session_id, first_message_index, forwarded_count, is_verified, "
-      "session_data FROM rk_keys WHERE " +
-      ScopedQuery(scope).where;
+      "SELECT " + kKeyColumns + " FROM rk_keys WHERE " + ScopedQuery(scope).where;
   const std::string order = " ORDER BY room_id, session_id" +
                             (kPageRows > 0 ? " LIMIT " + std::to_string(kPageRows) : "");
   std::string after_room, after_session;
@@ -410,23 +456,6 @@ void SociTransaction::for_each_key(const std::string& user_id, int64_t version, 
     after_room = row.key.room_id;
     after_session = row.key.session_id;
   }
-}
-
-void SociTransaction::purge_room(const std::string& room_id) {
-  sql_ << "UPDATE rk_versions SET etag = etag + 1, key_count = key_count - "
-          "(SELECT COUNT(*) FROM rk_keys k WHERE k.user_id = rk_versions.user_id "
-          "AND k.version = rk_versions.version AND k.room_id = :room_id) "
-          "WHERE EXISTS (SELECT 1 FROM rk_keys k WHERE k.user_id = rk_versions.user_id "
-          "AND k.version = rk_versions.version AND k.room_id = :room_id2)",
-      use(room_id), use(room_id);
-  sql_ << "DELETE FROM rk_keys WHERE room_id = :room_id", use(room_id);
-}
-
-void SociTransaction::purge_user(const std::string& user_id) {
-  sql_ << "DELETE FROM rk_keys WHERE user_id = :user_id", use(user_id);
-  sql_ << "UPDATE rk_versions SET deleted = 1, key_count = 0, etag = etag + 1 "
-          "WHERE user_id = :user_id AND deleted = 0",
-      use(user_id);
 }
 
 }  // namespace roomkeys

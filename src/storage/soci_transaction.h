@@ -3,16 +3,17 @@
 
 #include <soci/soci.h>
 
-#include "storage/repository.h"
+#include "core/repository.h"
 #include "storage/sql_dialect.h"
 #include "storage/statement_cache.h"
 
 namespace roomkeys {
 
 // The per-session read: one key and whether its version is live, in one statement. Binds
-// :room_id, :session_id, :user_id, :version in that order; selects deleted, first_message_index,
-// forwarded_count, is_verified, session_data (the key's columns NULL when it is absent).
-extern const char* const kKeyInVersionSql;
+// :room_id, :session_id, :user_id, :version in that order; selects deleted, room_id, session_id,
+// first_message_index, forwarded_count, is_verified, session_data (the key's columns NULL when
+// it is absent).
+const std::string& key_in_version_sql();
 
 class SociTransaction final : public Transaction {
  public:
@@ -26,9 +27,11 @@ class SociTransaction final : public Transaction {
   void insert_version(const std::string& user_id, const BackupVersion& version) override;
   void update_auth_data(const std::string& user_id, int64_t version,
                         const std::string& auth_data) override;
-  void mark_deleted(const std::string& user_id, int64_t version) override;
+  void set_deleted(const std::string& user_id, int64_t version) override;
   void update_stats(const std::string& user_id, int64_t version, int64_t etag,
                     int64_t count) override;
+  std::vector<BackupVersion> list_versions(const std::string& user_id) override;
+  std::vector<std::string> users_holding_room(const std::string& room_id) override;
   std::vector<RoomKey> find_ranks(const std::string& user_id, int64_t version,
                                   const std::vector<const RoomKey*>& wanted) override;
   void upsert_keys(const std::string& user_id, int64_t version,
@@ -38,8 +41,6 @@ class SociTransaction final : public Transaction {
   int64_t delete_keys(const std::string& user_id, int64_t version, KeyScope scope) override;
   void for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
                     const std::function<bool(const RoomKey&)>& visit) override;
-  void purge_room(const std::string& room_id) override;
-  void purge_user(const std::string& user_id) override;
 
  private:
   std::vector<RoomKey> find_ranks_one_by_one(const std::string& user_id, int64_t version,

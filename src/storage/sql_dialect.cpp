@@ -8,10 +8,9 @@ const SqlDialect& SqlDialect::sqlite() {
       // IMMEDIATE takes the write lock at once, so two writers never deadlock on an upgrade.
       {"BEGIN IMMEDIATE"},
       "INSERT INTO rk_users (user_id) VALUES (:user_id) ON CONFLICT (user_id) DO NOTHING",
-      " ON CONFLICT (user_id, version, room_id, session_id) DO UPDATE SET "
-      "first_message_index = excluded.first_message_index, "
-      "forwarded_count = excluded.forwarded_count, is_verified = excluded.is_verified, "
-      "session_data = excluded.session_data",
+      " ON CONFLICT (user_id, version, room_id, session_id) DO UPDATE SET ",
+      "excluded.",
+      "",
       false,
       "",
       0,
@@ -32,9 +31,9 @@ const SqlDialect& SqlDialect::mysql() {
       // first, and two shared holders upgrading deadlock).
       "INSERT INTO rk_users (user_id) VALUES (:user_id) "
       "ON DUPLICATE KEY UPDATE user_id = VALUES(user_id)",
-      " ON DUPLICATE KEY UPDATE first_message_index = VALUES(first_message_index), "
-      "forwarded_count = VALUES(forwarded_count), is_verified = VALUES(is_verified), "
-      "session_data = VALUES(session_data)",
+      " ON DUPLICATE KEY UPDATE ",
+      "VALUES(",
+      ")",
       true,
       " FORCE INDEX (PRIMARY)",
       1000,

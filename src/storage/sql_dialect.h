@@ -11,8 +11,11 @@ struct SqlDialect {
   std::vector<std::string> begin_write;  // ... a write transaction
   // Makes the user's row and takes its write lock, so one user's writes run one at a time.
   std::string lock_user;
-  // Appended to "INSERT INTO rk_keys (...) VALUES (...), (...)" to overwrite existing keys.
-  std::string upsert_keys_tail;
+  // An upsert of keys is "INSERT ... VALUES (...)" + upsert_on_conflict + "col = " +
+  // upsert_new_value_open + col + upsert_new_value_close for each value column.
+  std::string upsert_on_conflict;
+  std::string upsert_new_value_open;
+  std::string upsert_new_value_close;
   // Many rows per statement (one network round trip each) rather than one prepared statement
   // executed per row. In-process SQLite wants the latter: each execution costs microseconds,
   // while its planner scans for a list of bound pairs and it looks up every named parameter

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-#include "storage/repository.h"
+#include "core/repository.h"
 
 namespace roomkeys {
 

@@ -95,9 +95,9 @@ TEST(SqliteRepository, FailedWorkIsRolledBack) {
     v.algorithm = "alg";
     v.auth_data = "{}";
     tx.insert_version("@a:x", v);
-    return Status::error(Status::Code::kBadJson, "changed my mind");
+    return Status::error(Status::Code::kInvalidArgument, "changed my mind");
   });
-  EXPECT_EQ(failed.code(), Status::Code::kBadJson);
+  EXPECT_EQ(failed.code(), Status::Code::kInvalidArgument);
   repository->run(Repository::Mode::kRead, [](Transaction& tx) {
     EXPECT_FALSE(tx.current_version("@a:x"));
     EXPECT_FALSE(tx.find_version("@a:x", 1));
@@ -129,7 +129,7 @@ TEST(SqliteRepository, ConcurrentWritesCommitTogetherButFailAlone) {
             v.auth_data = "{}";
             tx.insert_version(user, v);
             if (i % 5 == 1) throw std::runtime_error("work failed");
-            if (i % 3 == 0) return Status::error(Status::Code::kBadJson, "changed my mind");
+            if (i % 3 == 0) return Status::error(Status::Code::kInvalidArgument, "changed my mind");
             return Status::ok();
           });
           if (status.is_ok()) ++committed[t];

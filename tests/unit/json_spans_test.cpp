@@ -1,4 +1,4 @@
-#include "core/json_spans.h"
+#include "api/json_spans.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/json_validate.h"
+#include "api/json_validate.h"
 
 namespace roomkeys {
 namespace {

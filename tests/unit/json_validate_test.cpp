@@ -1,4 +1,4 @@
-#include "core/json_validate.h"
+#include "api/json_validate.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/key_json.h"
+#include "api/key_json.h"
 
 #include <gtest/gtest.h>
 

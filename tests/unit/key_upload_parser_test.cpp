@@ -1,4 +1,4 @@
-#include "core/key_upload_parser.h"
+#include "api/key_upload_parser.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@ TEST(KeyUploadParser, ReadsAllRooms) {
   auto keys =
       parse_all_rooms_upload(std::string(R"({"rooms": {"!a:x": {"sessions": {"s1": )") + kKey +
                              R"(, "s2": )" + kKey + R"(}}, "!b": {"sessions": {}}}})");
-  ASSERT_TRUE(keys.is_ok()) << keys.status().message();
+  ASSERT_TRUE(keys.is_ok()) << keys.error().message;
   ASSERT_EQ(keys.value().size(), 2u);
   const RoomKey& k = keys.value()[0];
   EXPECT_EQ(k.room_id, "!a:x");
@@ -45,7 +45,7 @@ TEST(KeyUploadParser, SessionDataMayBeAnyValueButNull) {
   auto null_data = parse_session_upload(
       R"({"first_message_index":0,"forwarded_count":0,"is_verified":false,"session_data":null})",
       "!r", "s");
-  EXPECT_EQ(null_data.status().code(), Status::Code::kBadJson);
+  EXPECT_EQ(null_data.error().errcode, "M_BAD_JSON");
 }
 
 TEST(KeyUploadParser, RejectsBadFieldsNamingRoomAndSession) {
@@ -63,25 +63,23 @@ TEST(KeyUploadParser, RejectsBadFieldsNamingRoomAndSession) {
   for (const char* key : bad_keys) {
     auto keys = parse_room_upload(std::string(R"({"sessions": {"sess": )") + key + "}}", "!room");
     ASSERT_FALSE(keys.is_ok()) << key;
-    EXPECT_EQ(keys.status().code(), Status::Code::kBadJson) << key;
-    EXPECT_NE(keys.status().message().find("!room"), std::string::npos);
-    EXPECT_NE(keys.status().message().find("sess"), std::string::npos);
+    EXPECT_EQ(keys.error().errcode, "M_BAD_JSON") << key;
+    EXPECT_NE(keys.error().message.find("!room"), std::string::npos);
+    EXPECT_NE(keys.error().message.find("sess"), std::string::npos);
   }
 }
 
 TEST(KeyUploadParser, RejectsBadShapes) {
-  EXPECT_EQ(parse_all_rooms_upload("not json").status().code(), Status::Code::kNotJson);
-  EXPECT_EQ(parse_all_rooms_upload("[]").status().code(), Status::Code::kNotJson);
-  EXPECT_EQ(parse_all_rooms_upload("{}").status().code(), Status::Code::kBadJson);
-  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": []})").status().code(), Status::Code::kBadJson);
-  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": {"!r": []}})").status().code(),
-            Status::Code::kBadJson);
-  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": {"!r": {"sessions": 1}}})").status().code(),
-            Status::Code::kBadJson);
-  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": {"no-bang": {"sessions": {}}}})").status().code(),
-            Status::Code::kBadJson);
-  EXPECT_EQ(parse_room_upload(R"({"sessions": {"": {}}})", "!r").status().code(),
-            Status::Code::kBadJson);
+  EXPECT_EQ(parse_all_rooms_upload("not json").error().errcode, "M_NOT_JSON");
+  EXPECT_EQ(parse_all_rooms_upload("[]").error().errcode, "M_NOT_JSON");
+  EXPECT_EQ(parse_all_rooms_upload("{}").error().errcode, "M_BAD_JSON");
+  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": []})").error().errcode, "M_BAD_JSON");
+  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": {"!r": []}})").error().errcode, "M_BAD_JSON");
+  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": {"!r": {"sessions": 1}}})").error().errcode,
+            "M_BAD_JSON");
+  EXPECT_EQ(parse_all_rooms_upload(R"({"rooms": {"no-bang": {"sessions": {}}}})").error().errcode,
+            "M_BAD_JSON");
+  EXPECT_EQ(parse_room_upload(R"({"sessions": {"": {}}})", "!r").error().errcode, "M_BAD_JSON");
 }
 
 TEST(KeyUploadParser, EmptyUploadsAreValid) {

@@ -1,4 +1,4 @@
-#include "core/json_spans.h"
+#include "api/json_spans.h"
 
 #include <algorithm>
 #include <cstring>

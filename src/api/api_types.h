@@ -1,5 +1,5 @@
-// The core's view of a request and of the way to answer it. Any host adapts to these (the plugin
-// adapts the C ABI); the core never sees HTTP framing, sockets or the ABI.
+// The API layer's view of a request and of the way to answer it. Any host adapts to these (the
+// plugin adapts the C ABI); the api layer never sees HTTP framing, sockets or the ABI.
 #pragma once
 
 #include <optional>
@@ -15,7 +15,6 @@ using Param = std::pair<std::string_view, std::string_view>;
 
 // Borrowed views, valid while the handler runs. Parameters are already percent-decoded.
 struct ApiRequest {
-  Method method = Method::kGet;
   std::string_view user_id;  // authenticated by the host
   std::string_view body;
   std::vector<Param> path_params;

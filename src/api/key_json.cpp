@@ -1,6 +1,6 @@
-#include "core/key_json.h"
+#include "api/key_json.h"
 
-#include "core/json_spans.h"
+#include "api/json_spans.h"
 
 namespace roomkeys {
 namespace {

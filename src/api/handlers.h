@@ -3,7 +3,7 @@
 // input. Path parameters: "version", "roomId", "sessionId"; query parameter: "version".
 #pragma once
 
-#include "core/api_types.h"
+#include "api/api_types.h"
 #include "core/key_backup_service.h"
 
 namespace roomkeys {

@@ -1,11 +1,11 @@
 // The one route table of the key-backup API: every route under every prefix, with its handler.
-// Hosts register these; the core never sees how requests arrive.
+// Hosts register these; the api layer never sees how requests arrive.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "core/api_types.h"
+#include "api/api_types.h"
 #include "core/key_backup_service.h"
 
 namespace roomkeys {
@@ -19,7 +19,7 @@ struct Route {
   HandlerFn handler;
 };
 
-// Every route of ../shared/spec/BEHAVIOUR.md under /_matrix/client/{v3,r0,unstable}.
+// Every route of docs/BEHAVIOUR.md under /_matrix/client/{v3,r0,unstable}.
 const std::vector<Route>& key_backup_routes();
 
 }  // namespace roomkeys

@@ -1,6 +1,6 @@
-#include "core/routes.h"
+#include "api/routes.h"
 
-#include "core/handlers.h"
+#include "api/handlers.h"
 
 namespace roomkeys {
 

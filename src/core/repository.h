@@ -1,4 +1,5 @@
-// The storage contract of the key-backup service.
+// The storage port of the key-backup rules: what the service needs from a database, owned by the
+// core and implemented by storage/ (SOCI). Nothing here knows SQL.
 //
 // A Repository runs a unit of work inside one database transaction; the Transaction offers the
 // small operations the service composes its rules from. Database failures never escape as
@@ -14,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "core/status.h"
-#include "storage/records.h"
+#include "common/status.h"
+#include "core/records.h"
 
 namespace roomkeys {
 
@@ -36,9 +37,15 @@ class Transaction {
   virtual void insert_version(const std::string& user_id, const BackupVersion& version) = 0;
   virtual void update_auth_data(const std::string& user_id, int64_t version,
                                 const std::string& auth_data) = 0;
-  virtual void mark_deleted(const std::string& user_id, int64_t version) = 0;
+  // Sets the deleted flag (the version's keys are removed separately, through delete_keys).
+  virtual void set_deleted(const std::string& user_id, int64_t version) = 0;
+  // Writes a version's etag and count (decided by apply_key_change, core/key_change.h).
   virtual void update_stats(const std::string& user_id, int64_t version, int64_t etag,
                             int64_t count) = 0;
+  // Every version of the user, deleted ones included, by ascending id.
+  virtual std::vector<BackupVersion> list_versions(const std::string& user_id) = 0;
+  // The users who hold keys of the room in any version, ascending.
+  virtual std::vector<std::string> users_holding_room(const std::string& room_id) = 0;
 
   // Ranks of the stored keys among `wanted` (room_id, session_id pairs), in no particular order.
   virtual std::vector<RoomKey> find_ranks(const std::string& user_id, int64_t version,
@@ -55,12 +62,6 @@ class Transaction {
   // returns false.
   virtual void for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
                             const std::function<bool(const RoomKey&)>& visit) = 0;
-
-  // Operator purges. purge_room removes one room's keys from every user's versions, keeping
-  // their counts exact and bumping the etag of each version it touched. purge_user removes all
-  // of a user's keys and marks all their versions deleted; version ids are still never reused.
-  virtual void purge_room(const std::string& room_id) = 0;
-  virtual void purge_user(const std::string& user_id) = 0;
 };
 
 class Repository {

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "core/api_types.h"
-#include "storage/records.h"
+#include "api/api_types.h"
+#include "core/records.h"
 
 namespace roomkeys {
 

@@ -1,15 +1,15 @@
-#include "core/handlers.h"
+#include "api/handlers.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "api/json_spans.h"
+#include "api/json_validate.h"
+#include "api/key_json.h"
+#include "api/key_upload_parser.h"
+#include "api/matrix_error.h"
 #include "core/ids.h"
-#include "core/json_spans.h"
-#include "core/json_validate.h"
-#include "core/key_json.h"
-#include "core/key_upload_parser.h"
-#include "core/matrix_error.h"
 #include "core/version_id.h"
 
 namespace roomkeys {
@@ -40,12 +40,9 @@ Result<KeyPath> read_key_path(const ApiRequest& request) {
   return path;
 }
 
-Result<std::string_view> required_version(const ApiRequest& request) {
+ApiResult<std::string_view> required_version(const ApiRequest& request) {
   auto version = request.query_param("version");
-  if (!version) {
-    return Status::error(Status::Code::kMissingArgument,
-                         "The version query parameter is required.");
-  }
+  if (!version) return MatrixError::missing_param("The version query parameter is required.");
   return *version;
 }
 
@@ -56,9 +53,9 @@ struct VersionBody {
   std::optional<std::string> version;  // PUT only, optional
 };
 
-Result<VersionBody> parse_version_body(std::string_view body) {
+ApiResult<VersionBody> parse_version_body(std::string_view body) {
   if (!is_valid_json(body) || json_kind(body) != JsonKind::kObject) {
-    return Status::error(Status::Code::kNotJson, "The request body is not a JSON object.");
+    return MatrixError::not_json("The request body is not a JSON object.");
   }
   VersionBody parsed;
   std::optional<std::string_view> algorithm, auth_data, version;
@@ -72,16 +69,16 @@ Result<VersionBody> parse_version_body(std::string_view body) {
     return nlohmann::json::parse(literal).get<std::string>();
   };
   if (!algorithm || json_kind(*algorithm) != JsonKind::kString || as_string(*algorithm).empty()) {
-    return Status::error(Status::Code::kBadJson, "algorithm must be a non-empty string.");
+    return MatrixError::bad_json("algorithm must be a non-empty string.");
   }
   if (!auth_data || json_kind(*auth_data) == JsonKind::kNull) {
-    return Status::error(Status::Code::kBadJson, "auth_data is required and must not be null.");
+    return MatrixError::bad_json("auth_data is required and must not be null.");
   }
   parsed.algorithm = as_string(*algorithm);
   parsed.auth_data.assign(auth_data->data(), auth_data->size());
   if (version) {
     if (json_kind(*version) != JsonKind::kString) {
-      return Status::error(Status::Code::kBadJson, "version must be a string.");
+      return MatrixError::bad_json("version must be a string.");
     }
     parsed.version = as_string(*version);
   }

@@ -1,22 +1,21 @@
-#include "core/key_upload_parser.h"
+#include "api/key_upload_parser.h"
 
 #include <charconv>
 #include <optional>
 
+#include "api/json_spans.h"
+#include "api/json_validate.h"
 #include "core/ids.h"
-#include "core/json_spans.h"
-#include "core/json_validate.h"
 
 namespace roomkeys {
 namespace {
 
-Status bad_json(const std::string& message) {
-  return Status::error(Status::Code::kBadJson, message);
-}
+// What is wrong with a part of the body; nullopt when nothing is.
+using Problem = std::optional<MatrixError>;
 
-Status not_json() {
-  return Status::error(Status::Code::kNotJson, "The request body is not a JSON object.");
-}
+MatrixError bad_json(const std::string& message) { return MatrixError::bad_json(message); }
+
+MatrixError not_json() { return MatrixError::not_json("The request body is not a JSON object."); }
 
 std::string where(const std::string& room_id, const std::string& session_id) {
   return " (room " + room_id + ", session " + session_id + ")";
@@ -32,7 +31,7 @@ std::optional<int64_t> parse_count(std::string_view number) {
 }
 
 // Fills `key` from a KeyBackupData object; unknown members are ignored.
-Status parse_key_data(std::string_view data, RoomKey& key) {
+Problem parse_key_data(std::string_view data, RoomKey& key) {
   const std::string at = where(key.room_id, key.session_id);
   if (json_kind(data) != JsonKind::kObject) return bad_json("Key data must be an object" + at);
   std::optional<int64_t> first_message_index, forwarded_count;
@@ -61,12 +60,12 @@ Status parse_key_data(std::string_view data, RoomKey& key) {
   if (!session_data) return bad_json("session_data is required and must not be null" + at);
   key.rank = KeyRank{*first_message_index, *forwarded_count, *is_verified};
   key.session_data.assign(session_data->data(), session_data->size());
-  return Status::ok();
+  return std::nullopt;
 }
 
 // Reads a {"sessions": {...}} object of one room, appending its keys.
-Status parse_sessions(std::string_view room, const std::string& room_id,
-                      std::vector<RoomKey>& keys) {
+Problem parse_sessions(std::string_view room, const std::string& room_id,
+                       std::vector<RoomKey>& keys) {
   if (json_kind(room) != JsonKind::kObject) {
     return bad_json("Room " + room_id + " must be an object with \"sessions\".");
   }
@@ -78,20 +77,19 @@ Status parse_sessions(std::string_view room, const std::string& room_id,
   if (!sessions || json_kind(*sessions) != JsonKind::kObject) {
     return bad_json("\"sessions\" of room " + room_id + " must be an object.");
   }
-  Status status;
+  Problem problem;
   for_each_member(*sessions, [&](const std::string& session_id, std::string_view data) {
-    status = check_session_id(session_id);
-    if (!status.is_ok()) {
-      status = bad_json(status.message() + where(room_id, session_id));
+    if (Status id = check_session_id(session_id); !id.is_ok()) {
+      problem = bad_json(id.message() + where(room_id, session_id));
       return false;
     }
     RoomKey& key = keys.emplace_back();
     key.room_id = room_id;
     key.session_id = session_id;
-    status = parse_key_data(data, key);
-    return status.is_ok();
+    problem = parse_key_data(data, key);
+    return !problem;
   });
-  return status;
+  return problem;
 }
 
 bool is_object_body(std::string_view body) {
@@ -100,7 +98,7 @@ bool is_object_body(std::string_view body) {
 
 }  // namespace
 
-Result<std::vector<RoomKey>> parse_all_rooms_upload(std::string_view body) {
+ApiResult<std::vector<RoomKey>> parse_all_rooms_upload(std::string_view body) {
   if (!is_object_body(body)) return not_json();
   std::optional<std::string_view> rooms;
   for_each_member(body, [&](const std::string& name, std::string_view value) {
@@ -111,36 +109,35 @@ Result<std::vector<RoomKey>> parse_all_rooms_upload(std::string_view body) {
     return bad_json("\"rooms\" must be an object.");
   }
   std::vector<RoomKey> keys;
-  Status status;
+  Problem problem;
   for_each_member(*rooms, [&](const std::string& room_id, std::string_view room) {
-    status = check_room_id(room_id);
-    if (!status.is_ok()) {
-      status = bad_json(status.message() + " (room " + room_id + ")");
+    if (Status id = check_room_id(room_id); !id.is_ok()) {
+      problem = bad_json(id.message() + " (room " + room_id + ")");
       return false;
     }
-    status = parse_sessions(room, room_id, keys);
-    return status.is_ok();
+    problem = parse_sessions(room, room_id, keys);
+    return !problem;
   });
-  if (!status.is_ok()) return status;
+  if (problem) return *problem;
   return keys;
 }
 
-Result<std::vector<RoomKey>> parse_room_upload(std::string_view body, const std::string& room_id) {
+ApiResult<std::vector<RoomKey>> parse_room_upload(std::string_view body,
+                                                  const std::string& room_id) {
   if (!is_object_body(body)) return not_json();
   std::vector<RoomKey> keys;
-  Status status = parse_sessions(body, room_id, keys);
-  if (!status.is_ok()) return status;
+  if (Problem problem = parse_sessions(body, room_id, keys)) return *problem;
   return keys;
 }
 
-Result<std::vector<RoomKey>> parse_session_upload(std::string_view body, const std::string& room_id,
-                                                  const std::string& session_id) {
+ApiResult<std::vector<RoomKey>> parse_session_upload(std::string_view body,
+                                                     const std::string& room_id,
+                                                     const std::string& session_id) {
   if (!is_object_body(body)) return not_json();
   std::vector<RoomKey> keys(1);
   keys[0].room_id = room_id;
   keys[0].session_id = session_id;
-  Status status = parse_key_data(body, keys[0]);
-  if (!status.is_ok()) return status;
+  if (Problem problem = parse_key_data(body, keys[0])) return *problem;
   return keys;
 }
 

@@ -1,5 +1,5 @@
 // Walks JSON text that has already been validated, handing out members and values as spans of
-// the original bytes. That lets the core store `session_data` and `auth_data` exactly as the
+// the original bytes. That lets the api layer store `session_data` and `auth_data` exactly as the
 // client sent them, and read a large upload without building a document tree.
 #pragma once
 

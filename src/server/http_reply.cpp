@@ -1,0 +1,45 @@
+#include "server/http_reply.h"
+
+#include <memory>
+
+namespace roomkeys::server {
+namespace {
+
+// Pistache writes only typed headers; Retry-After is not among its own.
+class RetryAfter final : public Pistache::Http::Header::Header {
+ public:
+  NAME("Retry-After")
+  RetryAfter() = default;
+  explicit RetryAfter(int64_t seconds) : seconds_(seconds) {}
+  void parse(const std::string& data) override { seconds_ = std::stoll(data); }
+  void write(std::ostream& os) const override { os << seconds_; }
+
+ private:
+  int64_t seconds_ = 0;
+};
+
+}  // namespace
+
+void add_common_headers(Pistache::Http::ResponseWriter& writer, std::string_view content_type) {
+  namespace Header = Pistache::Http::Header;
+  auto& headers = writer.headers();
+  headers.add<Header::AccessControlAllowOrigin>("*");
+  headers.add<Header::AccessControlAllowMethods>("GET, POST, PUT, DELETE, OPTIONS");
+  headers.add<Header::AccessControlAllowHeaders>("X-Requested-With, Content-Type, Authorization");
+  writer.setMime(Pistache::Http::Mime::MediaType::fromString(std::string(content_type)));
+}
+
+void send_error(Pistache::Http::ResponseWriter& writer, Pistache::Http::Code code,
+                const char* errcode, const char* message, const std::string& extra) {
+  add_common_headers(writer, "application/json");
+  writer.send(code, std::string("{\"errcode\":\"") + errcode + "\",\"error\":\"" + message + '"' +
+                        extra + '}');
+}
+
+void send_rate_limited(Pistache::Http::ResponseWriter& writer, int64_t wait_ms) {
+  writer.headers().add(std::make_shared<RetryAfter>((wait_ms + 999) / 1000));
+  send_error(writer, static_cast<Pistache::Http::Code>(429), "M_LIMIT_EXCEEDED",
+             "Too many requests", ",\"retry_after_ms\":" + std::to_string(wait_ms));
+}
+
+}  // namespace roomkeys::server

@@ -1,0 +1,23 @@
+// What every answer of roomkeys-server carries (CORS headers, the content type), and the host's
+// own Matrix errors: those it answers before a module sees the request (401, 404, 405, 413,
+// 429, ...).
+#pragma once
+
+#include <pistache/http.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace roomkeys::server {
+
+void add_common_headers(Pistache::Http::ResponseWriter& writer, std::string_view content_type);
+
+// {"errcode": ..., "error": ...}; `extra` holds further members, e.g. ",\"retry_after_ms\":5".
+void send_error(Pistache::Http::ResponseWriter& writer, Pistache::Http::Code code,
+                const char* errcode, const char* message, const std::string& extra = "");
+
+// 429 M_LIMIT_EXCEEDED with retry_after_ms and a Retry-After header (whole seconds, rounded up).
+void send_rate_limited(Pistache::Http::ResponseWriter& writer, int64_t wait_ms);
+
+}  // namespace roomkeys::server

@@ -1,0 +1,38 @@
+// How to reach and speak to one kind of database: the SOCI backend, its connection string, the
+// settings every (re)connected session gets, its SQL dialect and migrations.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/database_url.h"
+#include "storage/migrations.h"
+#include "storage/sql_dialect.h"
+
+namespace roomkeys {
+
+struct Backend {
+  DatabaseUrl::Backend kind;
+  const soci::backend_factory* factory;
+  std::string connect_string;
+  const SqlDialect* dialect;
+  const std::vector<Migration>* migrations;
+  std::vector<std::string> on_connect;  // after every (re)connect
+  // The database takes one writer at a time (SQLite): writers of this process commit in groups
+  // (see write_queue.h) and otherwise queue on a mutex, waking the moment the previous one
+  // commits, instead of polling the file lock in sleeps of up to 100 ms (SQLite's busy handler)
+  // that starve some of them for seconds. Other processes on the file wait through the busy
+  // timeout.
+  bool one_writer = false;
+
+  // Runs on_connect on a freshly opened or reconnected session.
+  void configure(soci::session& sql) const;
+};
+
+// kInvalidArgument when the URL cannot be used as a connection string.
+Result<Backend> backend_for(const DatabaseUrl& url);
+
+}  // namespace roomkeys

@@ -1,0 +1,20 @@
+// What a database error means for the request that met it: retry, reconnect, or give up.
+#pragma once
+
+#include <soci/soci.h>
+
+namespace roomkeys {
+
+enum class Failure {
+  kTransient,       // a conflict (busy, deadlock, lock wait): run the work again
+  kConnectionLost,  // the connection is dead: reconnect before its next use
+  kUnavailable,     // the database cannot serve now (file unusable, cannot reconnect)
+  kInternal,        // anything else: a bug or a schema problem
+};
+
+Failure classify(const soci::soci_error& error);
+
+// The connection could not even be made: retrying at once would fail the same way.
+bool reconnect_failed(const soci::soci_error& error);
+
+}  // namespace roomkeys
