@@ -7,7 +7,7 @@ packages=(build-essential cmake pkg-config libpistache-dev libsoci-dev libboost-
           nlohmann-json3-dev libspdlog-dev libsqlite3-dev sqlite3 libmariadb-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libcurl4-openssl-dev binutils mariadb-server mariadb-client curl
-             dpkg-dev rpm lintian file)
+             dpkg-dev rpm lintian file clang-tidy)
 fi
 
 missing=()

@@ -11,6 +11,9 @@
 namespace roomkeys {
 namespace {
 
+// The byte that closes a container opened by `opener` (a '{' or a '[').
+constexpr unsigned char closer_of(unsigned char opener) { return opener == '{' ? '}' : ']'; }
+
 // Bytes that stand for themselves inside a string: printable ASCII but '"' and '\\'.
 constexpr std::array<bool, 256> kPlainStringByte = [] {
   std::array<bool, 256> plain{};
@@ -26,7 +29,7 @@ class Validator {
   bool document() {
     if (end_ - p_ >= 3 && p_[0] == 0xEF && p_[1] == 0xBB && p_[2] == 0xBF) p_ += 3;
     // Containers still open, innermost last: '{' or '['. Iterative, so depth costs no stack.
-    std::vector<char> open;
+    std::vector<unsigned char> open;
     bool want_value = true;
     for (;;) {
       skip_ws();
@@ -36,12 +39,12 @@ class Validator {
         if (c == '{' || c == '[') {
           ++p_;
           skip_ws();
-          if (p_ < end_ && *p_ == (c == '{' ? '}' : ']')) {
+          if (p_ < end_ && *p_ == closer_of(c)) {
             ++p_;  // empty container: a complete value
             want_value = false;
             continue;
           }
-          open.push_back(static_cast<char>(c));
+          open.push_back(c);
           if (c == '{' && !member_name()) return false;
           continue;
         }
@@ -58,7 +61,7 @@ class Validator {
         if (open.back() == '{' && !member_name()) return false;
         continue;
       }
-      if (*p_ != (open.back() == '{' ? '}' : ']')) return false;
+      if (*p_ != closer_of(open.back())) return false;
       ++p_;
       open.pop_back();
     }

@@ -123,7 +123,8 @@ mxm_status ModuleHost::config_get(mxm_host* host, mxm_str key, char* buf, size_t
   if (it == config.end()) return MXM_E_NOT_FOUND;
   *out_len = it->second.size();
   if (buf_len < it->second.size()) return MXM_E_TRUNCATED;
-  std::memcpy(buf, it->second.data(), it->second.size());
+  // The ABI hands back bytes and a length, never a NUL terminator.
+  std::memcpy(buf, it->second.data(), it->second.size());  // NOLINT(bugprone-not-null-terminated-result)
   return MXM_OK;
 }
 

@@ -149,7 +149,7 @@ std::string read_config_file(const std::string& path, std::vector<std::string>& 
     const auto first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#') continue;
     const auto eq = line.find('=');
-    auto trim = [](std::string text) {
+    auto trim = [](const std::string& text) {
       const auto begin = text.find_first_not_of(" \t\r");
       if (begin == std::string::npos) return std::string();
       return text.substr(begin, text.find_last_not_of(" \t\r") - begin + 1);

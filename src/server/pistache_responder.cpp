@@ -7,7 +7,7 @@ using Pistache::Http::Code;
 namespace roomkeys::server {
 namespace {
 
-constexpr size_t kStreamBufferBytes = 64 * 1024;
+constexpr size_t kStreamBufferBytes = size_t{64} * 1024;
 
 mxm_status respond(mxm_responder* r, uint16_t status, mxm_str content_type, mxm_str body) {
   if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;

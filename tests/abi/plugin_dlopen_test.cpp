@@ -67,7 +67,8 @@ struct TestHost {
       if (it == config.end()) return MXM_E_NOT_FOUND;
       *out = it->second.size();
       if (len < it->second.size()) return MXM_E_TRUNCATED;
-      std::memcpy(buf, it->second.data(), it->second.size());
+      // The ABI hands back bytes and a length, never a NUL terminator.
+      std::memcpy(buf, it->second.data(), it->second.size());  // NOLINT(bugprone-not-null-terminated-result)
       return MXM_OK;
     };
     api.register_route = [](mxm_host* h, const mxm_route* r) -> mxm_status {
@@ -154,8 +155,8 @@ class PluginTest : public ::testing::Test {
   }
 
   Answer call(mxm_method method, const std::string& path, const std::string& body = "",
-              std::vector<std::pair<std::string, std::string>> path_params = {},
-              std::vector<std::pair<std::string, std::string>> query = {},
+              const std::vector<std::pair<std::string, std::string>>& path_params = {},
+              const std::vector<std::pair<std::string, std::string>>& query = {},
               const std::string& user = "@alice:x", std::mutex* gate = nullptr) {
     const TestHost::Route* route = host_.find(method, path);
     EXPECT_NE(route, nullptr) << path;

@@ -78,8 +78,8 @@ ServerProcess::ServerProcess(std::vector<std::string> args) : stderr_path_(temp_
   bool has_listen = false;
   for (const auto& a : args) has_listen |= a.rfind("--listen", 0) == 0;
   if (!has_listen) {
-    args.push_back("--listen");
-    args.push_back("127.0.0.1:0");
+    args.emplace_back("--listen");
+    args.emplace_back("127.0.0.1:0");
   }
   pid_ = spawn(args, stdout_fd_, stderr_path_);
   read_until(stdout_fd_, stdout_, std::chrono::seconds(30), [](const std::string& text) {

@@ -43,7 +43,7 @@ class ServiceTest : public ::testing::TestWithParam<testing::TestBackend> {
     return std::to_string(id.value());
   }
 
-  KeysOutcome upload(const std::string& version, std::vector<RoomKey> keys,
+  KeysOutcome upload(const std::string& version, const std::vector<RoomKey>& keys,
                      const std::string& user = "@alice:x") {
     auto outcome = service_->upload_keys(user, version, keys);
     EXPECT_TRUE(outcome.is_ok()) << outcome.status().message();

@@ -78,10 +78,12 @@ TEST(JsonValidate, DeepNestingNeedsNoStack) {
 // at a NUL byte after the value, which this validator rejects; those inputs are left out.)
 TEST(JsonValidate, AgreesWithNlohmannOnMutations) {
   const std::vector<std::string> seeds = {
-      R"({"rooms":{"!r:x":{"sessions":{"s1":{"first_message_index":1,"forwarded_count":0,)"
-      R"("is_verified":false,"session_data":{"ciphertext":"YWJj","mac":"bWFj"}}}}}})",
-      R"({"algorithm":"m.megolm_backup.v1.curve25519-aes-sha2","auth_data":{"public_key":"k",)"
-      R"("signatures":{"@a:x":{"ed25519:D":"c2ln"}}},"version":"1"})",
+      std::string(R"({"rooms":{"!r:x":{"sessions":{"s1":{"first_message_index":1,)") +
+          R"("forwarded_count":0,"is_verified":false,)" +
+          R"("session_data":{"ciphertext":"YWJj","mac":"bWFj"}}}}}})",
+      std::string(R"({"algorithm":"m.megolm_backup.v1.curve25519-aes-sha2",)") +
+          R"("auth_data":{"public_key":"k",)" +
+          R"("signatures":{"@a:x":{"ed25519:D":"c2ln"}}},"version":"1"})",
       R"([1, -2.5e3, 0, true, false, null, "\u00e9\n\"", "é😀", {}, [], {"a": [{}]}])",
       R"("\uD83D\uDE00\\\/\b\f\r\t")",
       "123.456e-7",
