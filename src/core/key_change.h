@@ -27,4 +27,13 @@ inline bool apply_key_change(BackupVersion& version, const KeyChange& change) {
   return true;
 }
 
+// An import merging another server's copy of a version into ours: when our keys changed, the
+// etag moves past both sides' old etags, so no client mistakes the result for either copy.
+inline bool apply_imported_change(BackupVersion& version, const KeyChange& change,
+                                  int64_t their_etag) {
+  if (!apply_key_change(version, change)) return false;
+  if (version.etag <= their_etag) version.etag = their_etag + 1;
+  return true;
+}
+
 }  // namespace roomkeys

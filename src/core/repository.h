@@ -34,7 +34,10 @@ class Transaction {
   virtual std::optional<BackupVersion> current_version(const std::string& user_id) = 0;
   // A fresh id, strictly greater than every id the user ever had (requires lock_user).
   virtual int64_t allocate_version_id(const std::string& user_id) = 0;
+  // Inserts the version with all its fields (etag, count and deleted flag included).
   virtual void insert_version(const std::string& user_id, const BackupVersion& version) = 0;
+  // Ids handed out from now on are greater than `id` (requires lock_user).
+  virtual void reserve_version_ids(const std::string& user_id, int64_t id) = 0;
   virtual void update_auth_data(const std::string& user_id, int64_t version,
                                 const std::string& auth_data) = 0;
   // Sets the deleted flag (the version's keys are removed separately, through delete_keys).

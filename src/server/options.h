@@ -37,9 +37,6 @@ struct ParsedOptions {
 // settings such as token add up).
 ParsedOptions parse_options(int argc, char** argv);
 
-// The settings of a config file as flags: each "name = value" line becomes "--name value";
-// blank lines and lines starting with '#' are skipped. Error text, or "" on success.
-std::string read_config_file(const std::string& path, std::vector<std::string>& flags);
 std::string usage_text();
 
 }  // namespace roomkeys::server

@@ -204,10 +204,20 @@ int64_t SociTransaction::allocate_version_id(const std::string& user_id) {
 }
 
 void SociTransaction::insert_version(const std::string& user_id, const BackupVersion& version) {
-  const long long id = version.version;
-  sql_ << "INSERT INTO rk_versions (user_id, version, algorithm, auth_data) "
-          "VALUES (:user_id, :version, :algorithm, :auth_data)",
-      use(user_id), use(id), use(version.algorithm), use(version.auth_data);
+  const long long id = version.version, etag = version.etag, count = version.count;
+  const int deleted = version.deleted ? 1 : 0;
+  sql_ << "INSERT INTO rk_versions (user_id, version, algorithm, auth_data, etag, key_count, "
+          "deleted) VALUES (:user_id, :version, :algorithm, :auth_data, :etag, :key_count, "
+          ":deleted)",
+      use(user_id), use(id), use(version.algorithm), use(version.auth_data), use(etag), use(count),
+      use(deleted);
+}
+
+void SociTransaction::reserve_version_ids(const std::string& user_id, int64_t id) {
+  const long long up_to = id;
+  sql_ << "UPDATE rk_users SET last_version = :up_to WHERE user_id = :user_id AND "
+          "last_version < :up_to2",
+      use(up_to), use(user_id), use(up_to);
 }
 
 void SociTransaction::update_auth_data(const std::string& user_id, int64_t version,

@@ -25,6 +25,7 @@ class SociTransaction final : public Transaction {
   std::optional<BackupVersion> current_version(const std::string& user_id) override;
   int64_t allocate_version_id(const std::string& user_id) override;
   void insert_version(const std::string& user_id, const BackupVersion& version) override;
+  void reserve_version_ids(const std::string& user_id, int64_t id) override;
   void update_auth_data(const std::string& user_id, int64_t version,
                         const std::string& auth_data) override;
   void set_deleted(const std::string& user_id, int64_t version) override;

@@ -32,7 +32,8 @@ grep -q ' ./usr/share/roomkeys/sql/mysql/0001_initial.sql$' <<<"$contents" || fa
 grep -q ' ./usr/share/doc/roomkeys-module/copyright$' <<<"$contents" || fail "module copyright"
 check "module deb holds roomkeys.so, migrations and docs"
 contents=$(dpkg-deb -c "$(deb roomkeys-server)")
-for path in ./usr/bin/roomkeys-server ./usr/lib/systemd/system/roomkeys-server.service \
+for path in ./usr/bin/roomkeys-server ./usr/bin/roomkeys-admin ./usr/share/man/man1/roomkeys-admin.1.gz \
+            ./usr/lib/systemd/system/roomkeys-server.service \
             ./etc/roomkeys/roomkeys-server.conf ./usr/share/man/man1/roomkeys-server.1.gz \
             ./usr/share/doc/roomkeys-server/changelog.Debian.gz; do
   grep -q " $path\$" <<<"$contents" || fail "server deb lacks $path"
@@ -105,6 +106,9 @@ kill "$server_pid"
 wait "$server_pid" || fail "the server did not exit 0 on SIGTERM"
 server_pid=""
 check "installed server backed up and read a key"
+/usr/bin/roomkeys-admin --database "sqlite:$data/roomkeys.db" purge-user @operator:example.org \
+  >"$out/admin.out" 2>&1 || { cat "$out/admin.out"; fail "installed roomkeys-admin"; }
+check "installed roomkeys-admin runs on the server's database"
 
 echo "== purge leaves nothing behind"
 dpkg --purge roomkeys-server roomkeys-module roomkeys-dev >"$out/purge.log" 2>&1 ||

@@ -1,0 +1,198 @@
+#include "admin/synapse_source.h"
+
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "common/percent_decode.h"
+
+// SOCI's PostgreSQL backend, declared as its header does (that header also pulls in libpq's).
+extern "C" const soci::backend_factory* factory_postgresql();
+
+namespace roomkeys::admin {
+namespace {
+
+// A value of libpq's keyword/value connection string: quoted, with ' and \ escaped.
+std::string conninfo_value(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// postgresql://USER:PASSWORD@HOST:PORT/DBNAME[?key=value&...] as libpq keywords (SOCI does not
+// pass a URL through), every part percent-decoded once; nullopt when malformed.
+std::optional<std::string> postgres_conninfo(std::string_view url) {
+  url.remove_prefix(url.find("://") + 3);
+  std::string_view query;
+  if (auto q = url.find('?'); q != std::string_view::npos) {
+    query = url.substr(q + 1);
+    url = url.substr(0, q);
+  }
+  const auto slash = url.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view authority = url.substr(0, slash), dbname = url.substr(slash + 1);
+  std::vector<std::pair<std::string, std::string_view>> parts = {{"dbname", dbname}};
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view credentials = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    const auto colon = credentials.find(':');
+    parts.emplace_back("user", credentials.substr(0, colon));
+    if (colon != std::string_view::npos)
+      parts.emplace_back("password", credentials.substr(colon + 1));
+  }
+  if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    parts.emplace_back("port", authority.substr(colon + 1));
+    authority = authority.substr(0, colon);
+  }
+  if (!authority.empty()) parts.emplace_back("host", authority);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    parts.emplace_back(std::string(pair.substr(0, eq)), pair.substr(eq + 1));
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+  }
+  std::string conninfo;
+  for (const auto& [key, raw] : parts) {
+    auto value = percent_decode(raw);
+    if (!value || key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+      return std::nullopt;
+    }
+    conninfo += key + "=" + conninfo_value(*value) + " ";
+  }
+  return conninfo;
+}
+
+template <typename T>
+std::optional<T> value_or_null(const T& value, soci::indicator ind) {
+  return ind == soci::i_ok ? std::optional<T>(value) : std::nullopt;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SynapseSource>> SynapseSource::open(const std::string& url) {
+  try {
+    if (url.rfind("sqlite:", 0) == 0) {
+      std::string path = url.substr(7);
+      if (path.rfind("//", 0) == 0) path = path.substr(2);
+      if (path.empty() || path.find('"') != std::string::npos) {
+        return Status::error(Status::Code::kInvalidArgument, "unusable SQLite path in " + url);
+      }
+      // Read-only: the import never writes to Synapse's database.
+      return std::unique_ptr<SynapseSource>(new SynapseSource(std::make_unique<soci::session>(
+          soci::sqlite3, "db=\"" + path + "\" readonly=1 timeout=10")));
+    }
+    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+      auto conninfo = postgres_conninfo(url);
+      if (!conninfo) {
+        return Status::error(Status::Code::kInvalidArgument, "malformed PostgreSQL URL");
+      }
+      return std::unique_ptr<SynapseSource>(
+          new SynapseSource(std::make_unique<soci::session>(*factory_postgresql(), *conninfo)));
+    }
+  } catch (const soci::soci_error& e) {
+    return Status::error(Status::Code::kUnavailable,
+                         "cannot open the Synapse database: " + e.get_error_message());
+  }
+  return Status::error(Status::Code::kInvalidArgument,
+                       "the Synapse database is sqlite:PATH or postgresql://...");
+}
+
+std::vector<std::string> SynapseSource::users() {
+  std::vector<std::string> users;
+  std::string user;
+  soci::statement st = (sql_->prepare << "SELECT DISTINCT user_id FROM e2e_room_keys_versions "
+                                         "ORDER BY user_id",
+                        soci::into(user));
+  st.execute(false);
+  while (st.fetch()) users.push_back(user);
+  return users;
+}
+
+int64_t SynapseSource::count_keys(const std::vector<std::string>& users) {
+  int64_t total = 0;
+  for (const std::string& user : users) {
+    long long n = 0;
+    *sql_ << "SELECT COUNT(*) FROM e2e_room_keys WHERE user_id = :user_id", soci::into(n),
+        soci::use(user);
+    total += n;
+  }
+  return total;
+}
+
+std::vector<SynapseVersion> SynapseSource::versions(const std::string& user_id) {
+  std::vector<SynapseVersion> versions;
+  long long version = 0, etag = 0, deleted = 0;
+  std::string algorithm, auth_data;
+  soci::indicator ind[5] = {};
+  soci::statement st =
+      (sql_->prepare << "SELECT version, algorithm, auth_data, etag, deleted FROM "
+                        "e2e_room_keys_versions WHERE user_id = :user_id ORDER BY version",
+       soci::into(version, ind[0]), soci::into(algorithm, ind[1]), soci::into(auth_data, ind[2]),
+       soci::into(etag, ind[3]), soci::into(deleted, ind[4]), soci::use(user_id));
+  st.execute(false);
+  while (st.fetch()) {
+    versions.push_back({value_or_null<int64_t>(version, ind[0]), value_or_null(algorithm, ind[1]),
+                        value_or_null(auth_data, ind[2]), value_or_null<int64_t>(etag, ind[3]),
+                        value_or_null<int64_t>(deleted, ind[4])});
+  }
+  return versions;
+}
+
+void SynapseSource::for_each_key_page(
+    const std::string& user_id, int64_t version, size_t page_rows,
+    const std::function<void(const std::vector<SynapseKey>&)>& visit) {
+  const long long id = version;
+  const std::string columns =
+      "SELECT room_id, session_id, first_message_index, forwarded_count, "
+      "CAST(is_verified AS INTEGER), session_data FROM e2e_room_keys "
+      "WHERE user_id = :user_id AND version = :version";
+  const std::string order = " ORDER BY room_id, session_id LIMIT " + std::to_string(page_rows);
+  std::string after_room, after_session;
+  std::vector<SynapseKey> page;
+  for (bool first = true;; first = false) {
+    SynapseKey row;
+    long long first_index = 0, forwarded = 0, verified = 0;
+    soci::indicator ind[4] = {};
+    soci::statement st(*sql_);
+    st.exchange(soci::into(row.room_id));
+    st.exchange(soci::into(row.session_id));
+    st.exchange(soci::into(first_index, ind[0]));
+    st.exchange(soci::into(forwarded, ind[1]));
+    st.exchange(soci::into(verified, ind[2]));
+    std::string data;
+    st.exchange(soci::into(data, ind[3]));
+    st.exchange(soci::use(user_id));
+    st.exchange(soci::use(id));
+    std::string query = columns;
+    if (!first) {
+      query +=
+          " AND (room_id > :after_room OR (room_id = :same_room AND session_id > "
+          ":after_session))";
+      st.exchange(soci::use(after_room));
+      st.exchange(soci::use(after_room));
+      st.exchange(soci::use(after_session));
+    }
+    st.alloc();
+    st.prepare(query + order);
+    st.define_and_bind();
+    st.execute(false);
+    page.clear();
+    while (st.fetch()) {
+      row.first_message_index = value_or_null<int64_t>(first_index, ind[0]);
+      row.forwarded_count = value_or_null<int64_t>(forwarded, ind[1]);
+      row.is_verified = value_or_null<int64_t>(verified, ind[2]);
+      row.session_data = value_or_null(data, ind[3]);
+      page.push_back(row);
+    }
+    if (page.empty()) return;
+    visit(page);
+    if (page.size() < page_rows) return;
+    after_room = page.back().room_id;
+    after_session = page.back().session_id;
+  }
+}
+
+}  // namespace roomkeys::admin
