@@ -168,10 +168,9 @@ void SynapseSource::for_each_key_page(
     st.exchange(soci::use(id));
     std::string query = columns;
     if (!first) {
-      query +=
-          " AND (room_id > :after_room OR (room_id = :same_room AND session_id > "
-          ":after_session))";
-      st.exchange(soci::use(after_room));
+      // A row-value comparison: an index range scan on SQLite and PostgreSQL alike (the
+      // spelled-out OR made SQLite rescan the version from its start for every page).
+      query += " AND (room_id, session_id) > (:after_room, :after_session)";
       st.exchange(soci::use(after_room));
       st.exchange(soci::use(after_session));
     }
