@@ -124,7 +124,8 @@ mxm_status ModuleHost::config_get(mxm_host* host, mxm_str key, char* buf, size_t
   *out_len = it->second.size();
   if (buf_len < it->second.size()) return MXM_E_TRUNCATED;
   // The ABI hands back bytes and a length, never a NUL terminator.
-  std::memcpy(buf, it->second.data(), it->second.size());  // NOLINT(bugprone-not-null-terminated-result)
+  // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
+  std::memcpy(buf, it->second.data(), it->second.size());
   return MXM_OK;
 }
 

@@ -68,7 +68,8 @@ struct TestHost {
       *out = it->second.size();
       if (len < it->second.size()) return MXM_E_TRUNCATED;
       // The ABI hands back bytes and a length, never a NUL terminator.
-      std::memcpy(buf, it->second.data(), it->second.size());  // NOLINT(bugprone-not-null-terminated-result)
+      // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
+      std::memcpy(buf, it->second.data(), it->second.size());
       return MXM_OK;
     };
     api.register_route = [](mxm_host* h, const mxm_route* r) -> mxm_status {
