@@ -10,8 +10,9 @@ namespace {
 
 constexpr int kSqliteBusyTimeoutSeconds = 10;
 
-// A value for a SOCI connection string: quoted, with ' and \ escaped.
-std::string quoted(const std::string& value) {
+}  // namespace
+
+std::string quote_connection_value(const std::string& value) {
   std::string out = "'";
   for (char c : value) {
     if (c == '\'' || c == '\\') out += '\\';
@@ -19,8 +20,6 @@ std::string quoted(const std::string& value) {
   }
   return out + "'";
 }
-
-}  // namespace
 
 void Backend::configure(soci::session& sql) const {
   for (const std::string& statement : on_connect) sql << statement;
@@ -46,11 +45,13 @@ Result<Backend> backend_for(const DatabaseUrl& url) {
          "PRAGMA temp_store = MEMORY"},
         true};
   }
-  std::string connect = "db=" + quoted(url.database) + " user=" + quoted(url.user) +
-                        " password=" + quoted(url.password) +
+  std::string connect = "db=" + quote_connection_value(url.database) +
+                        " user=" + quote_connection_value(url.user) +
+                        " password=" + quote_connection_value(url.password) +
                         " charset=utf8mb4 connect_timeout=3 read_timeout=60 write_timeout=60";
-  connect += url.socket.empty() ? " host=" + quoted(url.host) + " port=" + std::to_string(url.port)
-                                : " unix_socket=" + quoted(url.socket);
+  connect += url.socket.empty()
+                 ? " host=" + quote_connection_value(url.host) + " port=" + std::to_string(url.port)
+                 : " unix_socket=" + quote_connection_value(url.socket);
   return Backend{url.backend,
                  &soci::mysql,
                  connect,

@@ -32,6 +32,10 @@ struct Backend {
   void configure(soci::session& sql) const;
 };
 
+// A value for a keyword=value connection string (SOCI's and libpq's alike): quoted, with ' and
+// \ escaped.
+std::string quote_connection_value(const std::string& value);
+
 // kInvalidArgument when the URL cannot be used as a connection string.
 Result<Backend> backend_for(const DatabaseUrl& url);
 
