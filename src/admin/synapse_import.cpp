@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "admin/progress.h"
+#include "common/json_validate.h"
 #include "core/backup_import.h"
 #include "core/ids.h"
 
@@ -15,9 +16,14 @@ bool same_json(std::string_view a, std::string_view b) {
   return !x.is_discarded() && !y.is_discarded() && x == y;
 }
 
-bool is_json_object(const std::string& text) {
+// The first character of a valid JSON text tells its kind ('{' object, 'n' null, ...).
+char json_kind_of(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  return first != std::string::npos && text[first] == '{' && nlohmann::json::accept(text);
+  return first == std::string::npos ? '\0' : text[first];
+}
+
+bool is_json_object(const std::string& text) {
+  return json_kind_of(text) == '{' && is_valid_json(text);
 }
 
 // Why a key row cannot be imported, or "" when it can.
@@ -40,9 +46,8 @@ std::string key_problem(const SynapseKey& row) {
 std::string version_problem(const SynapseVersion& row) {
   if (!row.version || *row.version <= 0) return "version id is NULL or not positive";
   if (!row.algorithm || row.algorithm->empty()) return "algorithm is NULL or empty";
-  if (!row.auth_data || !nlohmann::json::accept(*row.auth_data) ||
-      nlohmann::json::parse(*row.auth_data).is_null()) {
-    return "auth_data is not JSON";
+  if (!row.auth_data || !is_valid_json(*row.auth_data) || json_kind_of(*row.auth_data) == 'n') {
+    return "auth_data is not JSON (or is null)";
   }
   if (row.etag && *row.etag < 0) return "etag is negative";
   return "";
@@ -148,7 +153,7 @@ int import_synapse(Repository& repository, SynapseSource& source, const ImportOp
   int64_t total_keys = 0;
   try {
     users = options.users.empty() ? source.users() : options.users;
-    total_keys = source.count_keys(users);
+    total_keys = source.count_keys(options.users);
   } catch (const soci::soci_error& e) {
     std::fprintf(report, "cannot read the Synapse database: %s\n", e.get_error_message().c_str());
     return 1;

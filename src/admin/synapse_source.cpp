@@ -3,22 +3,13 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "common/percent_decode.h"
+#include "storage/backend.h"
 
 // SOCI's PostgreSQL backend, declared as its header does (that header also pulls in libpq's).
 extern "C" const soci::backend_factory* factory_postgresql();
 
 namespace roomkeys::admin {
 namespace {
-
-// A value of libpq's keyword/value connection string: quoted, with ' and \ escaped.
-std::string conninfo_value(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
 
 // postgresql://USER:PASSWORD@HOST:PORT/DBNAME[?key=value&...] as libpq keywords (SOCI does not
 // pass a URL through), every part percent-decoded once; nullopt when malformed.
@@ -60,7 +51,7 @@ std::optional<std::string> postgres_conninfo(std::string_view url) {
     if (!value || key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
       return std::nullopt;
     }
-    conninfo += key + "=" + conninfo_value(*value) + " ";
+    conninfo += key + "=" + quote_connection_value(*value) + " ";
   }
   return conninfo;
 }
@@ -112,6 +103,11 @@ std::vector<std::string> SynapseSource::users() {
 }
 
 int64_t SynapseSource::count_keys(const std::vector<std::string>& users) {
+  long long all = 0;
+  if (users.empty()) {
+    *sql_ << "SELECT COUNT(*) FROM e2e_room_keys", soci::into(all);
+    return all;
+  }
   int64_t total = 0;
   for (const std::string& user : users) {
     long long n = 0;

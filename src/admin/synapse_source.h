@@ -41,7 +41,7 @@ class SynapseSource {
 
   // Every user with a backup version, ascending. Throws soci::soci_error.
   std::vector<std::string> users();
-  // How many key rows these users hold (for progress and ETA).
+  // How many key rows these users hold (for progress and ETA); none named: every user.
   int64_t count_keys(const std::vector<std::string>& users);
   // The user's versions, deleted ones included, by ascending id.
   std::vector<SynapseVersion> versions(const std::string& user_id);

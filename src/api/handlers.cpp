@@ -5,7 +5,7 @@
 #include <string>
 
 #include "api/json_spans.h"
-#include "api/json_validate.h"
+#include "common/json_validate.h"
 #include "api/key_json.h"
 #include "api/key_upload_parser.h"
 #include "api/matrix_error.h"

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "api/json_spans.h"
-#include "api/json_validate.h"
+#include "common/json_validate.h"
 #include "core/ids.h"
 
 namespace roomkeys {

@@ -1,4 +1,4 @@
-#include "api/json_validate.h"
+#include "common/json_validate.h"
 
 #include <array>
 #include <cmath>

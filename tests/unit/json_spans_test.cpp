@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "api/json_validate.h"
+#include "common/json_validate.h"
 
 namespace roomkeys {
 namespace {
