@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "storage/soci_repository.h"
+#include "support/room_key.h"
 #include "support/test_database.h"
 
 namespace roomkeys {
@@ -14,14 +15,7 @@ namespace {
 
 using Code = Status::Code;
 
-RoomKey key(std::string room, std::string session, KeyRank rank, std::string data = "\"d\"") {
-  RoomKey k;
-  k.room_id = std::move(room);
-  k.session_id = std::move(session);
-  k.rank = rank;
-  k.session_data = std::move(data);
-  return k;
-}
+using testing::key;
 
 class ServiceTest : public ::testing::TestWithParam<testing::TestBackend> {
  protected:

@@ -4,18 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "core/key_change.h"
+#include "support/room_key.h"
 
 namespace roomkeys {
 namespace {
 
-RoomKey key(std::string room, std::string session, KeyRank rank, std::string data = "\"d\"") {
-  RoomKey k;
-  k.room_id = std::move(room);
-  k.session_id = std::move(session);
-  k.rank = rank;
-  k.session_data = std::move(data);
-  return k;
-}
+using testing::key;
 
 TEST(BestPerSession, KeepsTheBetterOfTwoKeysForOneSessionAndTheFirstOnATie) {
   const std::vector<RoomKey> body = {
