@@ -1,7 +1,9 @@
 #include "admin/synapse_db.h"
 
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <sstream>
 
 extern "C" const soci::backend_factory* factory_postgresql();
@@ -22,8 +24,11 @@ CREATE UNIQUE INDEX e2e_room_keys_with_version_idx ON e2e_room_keys(user_id, ver
   session_id)
 )";
 
-// The fixture's database (tests/CMakeLists.txt).
-std::string postgres_url() { return ROOMKEYS_TEST_POSTGRESQL_URL; }
+// A database name no other test (process) uses at the same time.
+std::string unique_database_name() {
+  static std::atomic<int> counter{0};
+  return "synapse_t" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+}
 
 }  // namespace
 
@@ -33,24 +38,29 @@ SynapseDb::SynapseDb(SynapseBackend backend) : backend_(backend) {
     sql_ =
         std::make_unique<soci::session>(soci::sqlite3, "db=\"" + dir_.file("homeserver.db") + "\"");
   } else {
-    url_ = postgres_url();
-    sql_ =
+    // Each test its own database on the fixture's server: tests run in parallel.
+    database_ = unique_database_name();
+    admin_ =
         std::make_unique<soci::session>(*factory_postgresql(), ROOMKEYS_TEST_POSTGRESQL_CONNINFO);
-    *sql_ << "DROP TABLE IF EXISTS e2e_room_keys_versions";
-    *sql_ << "DROP TABLE IF EXISTS e2e_room_keys";
+    *admin_ << "CREATE DATABASE " + database_;
+    std::string url = ROOMKEYS_TEST_POSTGRESQL_URL;
+    url_ = url.substr(0, url.rfind('/') + 1) + database_;
+    // In a connection string the last value of a keyword wins.
+    sql_ = std::make_unique<soci::session>(
+        *factory_postgresql(),
+        std::string(ROOMKEYS_TEST_POSTGRESQL_CONNINFO) + " dbname=" + database_);
   }
   std::istringstream schema(kSchema);
   for (std::string statement; std::getline(schema, statement, ';');) *sql_ << statement;
 }
 
 SynapseDb::~SynapseDb() {
+  sql_.reset();
+  if (!admin_) return;
   try {
-    if (backend_ == SynapseBackend::kPostgresql) {
-      *sql_ << "DROP TABLE IF EXISTS e2e_room_keys_versions";
-      *sql_ << "DROP TABLE IF EXISTS e2e_room_keys";
-    }
+    *admin_ << "DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)";
   } catch (const soci::soci_error&) {
-    // The next test drops them first anyway.
+    // Left for the fixture's cleanup, which removes the whole server.
   }
 }
 

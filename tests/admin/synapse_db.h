@@ -37,6 +37,8 @@ class SynapseDb {
   SynapseBackend backend_;
   TempDir dir_;
   std::string url_;
+  std::string database_;                  // PostgreSQL: this test's own database
+  std::unique_ptr<soci::session> admin_;  // PostgreSQL: on the fixture's database, to drop ours
   std::unique_ptr<soci::session> sql_;
 };
 

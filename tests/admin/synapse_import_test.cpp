@@ -9,10 +9,13 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "admin/synapse_db.h"
 #include "core/key_backup_service.h"
+#include "e2e/http_client.h"
+#include "e2e/server_process.h"
 #include "storage/soci_repository.h"
 #include "support/test_database.h"
 
@@ -286,6 +289,64 @@ TEST_P(SynapseImportTest, AKilledImportLeavesEachUserWholeOrAsBeforeAndARerunFin
   EXPECT_EQ(version("@big:x", "1").count, kBigKeys);
   EXPECT_EQ(keys("@big:x", "1").size(), static_cast<size_t>(kBigKeys));
   EXPECT_EQ(version("@zed:x", "1").count, 1);
+}
+
+// What a client asks after the proxy switch, over HTTP, answered as Synapse answered it.
+TEST_P(SynapseImportTest, TheServerAnswersWhatSynapseAnswered) {
+  write_synapse_backups();
+  ASSERT_EQ(import().exit_status, 0);
+  testing::ServerProcess server({"--database", target_->url(), "--token", "tok-a=@alice:x"});
+  const testing::HttpClient http(server.base_url());
+  const std::string api = "/_matrix/client/v3/room_keys";
+  using nlohmann::json;
+
+  const auto current = http.request("GET", api + "/version", "", "tok-a");
+  ASSERT_EQ(current.status, 200) << current.body;
+  EXPECT_EQ(current.json(), json({{"algorithm", kAlgorithm},
+                                  {"auth_data", json::parse(kAuth)},
+                                  {"count", 3},
+                                  {"etag", "7"},
+                                  {"version", "3"}}));
+  const auto superseded = http.request("GET", api + "/version/2", "", "tok-a");
+  EXPECT_EQ(superseded.json()["etag"], "0");
+  EXPECT_EQ(superseded.json()["count"], 1);
+  EXPECT_EQ(http.request("GET", api + "/version/1", "", "tok-a").status, 404);  // deleted
+
+  const auto all = http.request("GET", api + "/keys?version=3", "", "tok-a");
+  ASSERT_EQ(all.status, 200) << all.body;
+  const json rooms = all.json()["rooms"];
+  EXPECT_EQ(rooms[kUnicodeRoom]["sessions"][kOddSession],
+            json({{"first_message_index", 0},
+                  {"forwarded_count", 0},
+                  {"is_verified", false},
+                  {"session_data", json::parse(kEmojiData)}}));
+  EXPECT_EQ(rooms["!room:x"]["sessions"]["s1"]["is_verified"], true);
+  EXPECT_EQ(rooms["!room:x"]["sessions"]["s2"]["is_verified"], false);  // NULL in Synapse
+  EXPECT_EQ(rooms.size(), 2u);
+
+  const auto created =
+      http.request("POST", api + "/version", R"({"algorithm": "a", "auth_data": {}})", "tok-a");
+  EXPECT_EQ(created.body, R"({"version":"4"})");
+}
+
+// The operator purges: account deactivation and room purge, as a homeserver hook calls them.
+TEST_P(SynapseImportTest, PurgeCommandsRemoveWhatTheyNameAndNothingElse) {
+  write_synapse_backups();
+  ASSERT_EQ(import().exit_status, 0);
+  const BackupVersion before = version("@alice:x", "3");
+  const AdminRun room = admin({"--database", target_->url(), "purge-room", "!room:x"});
+  EXPECT_EQ(room.exit_status, 0) << room.output;
+  const BackupVersion after = version("@alice:x", "3");
+  EXPECT_EQ(after.count, 1);  // the unicode room's key stays
+  EXPECT_NE(after.etag, before.etag);
+  EXPECT_EQ(version("@bob:y", "1").count, 1);  // !room:y is another room
+
+  const AdminRun user = admin({"--database", target_->url(), "purge-user", "@bob:y"});
+  EXPECT_EQ(user.exit_status, 0) << user.output;
+  EXPECT_EQ(service_->get_version("@bob:y", std::nullopt).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(service_->create_version("@bob:y", kAlgorithm, "{}").value(), 2);  // never reused
+  EXPECT_EQ(version("@alice:x", "3").count, 1);
+  EXPECT_EQ(admin({"--database", target_->url(), "purge-user"}).exit_status, 2);
 }
 
 TEST(SynapseImportCli, BadArgumentsAreUsageErrors) {
