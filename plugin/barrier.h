@@ -14,17 +14,25 @@ namespace roomkeys {
 // yet; a stream already begun is left unended, which the host turns into an aborted response.
 template <typename Body>
 void run_handler_guarded(const mxm_host_api& api, AbiResponder& responder, Body&& body) noexcept {
-  const char* what = nullptr;
+  // The message is copied inside the catch: what() points into the exception, which is freed
+  // when the catch block ends.
+  std::string message;  // the default constructor does not allocate
   try {
     body();
     return;
   } catch (const std::exception& e) {
-    what = e.what();
+    try {
+      message = std::string("handler failed: ") + e.what();
+    } catch (...) {
+      // Out of memory: the log line is lost, the answer below still goes out.
+    }
   } catch (...) {
-    what = "unknown exception";
+    try {
+      message = "handler failed: unknown exception";
+    } catch (...) {
+    }
   }
   try {
-    const std::string message = std::string("handler failed: ") + what;
     api.log(api.host, MXM_LOG_ERROR, abi_str(message));
     if (responder.untouched()) {
       responder.send(500, matrix_error_body("M_UNKNOWN", "Internal server error."));
