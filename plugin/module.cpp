@@ -13,9 +13,11 @@
 #include "abi_responder.h"
 #include "api/matrix_error.h"
 #include "api/routes.h"
+#include "api/stats_json.h"
 #include "barrier.h"
 #include "config.h"
 #include "core/key_backup_service.h"
+#include "module_metrics.h"
 #include "storage/soci_repository.h"
 
 namespace roomkeys {
@@ -31,6 +33,7 @@ struct RouteBinding {
 
 struct mxm_module {
   const mxm_host_api* api = nullptr;
+  roomkeys::StorageMetrics metrics;  // outlives the repository, which counts into it
   std::unique_ptr<roomkeys::Repository> repository;
   std::unique_ptr<roomkeys::KeyBackupService> service;
   std::vector<roomkeys::RouteBinding> bindings;  // handler_data of each route; never reallocated
@@ -191,6 +194,7 @@ mxm_status create(const mxm_host_api* api, mxm_module** out, mxm_error* err) {
     options.database_url = config.value().database_url;
     options.pool_size = config.value().pool_size;
     options.log_error = [api](std::string_view message) { log(*api, MXM_LOG_ERROR, message); };
+    options.metrics = &m->metrics;
     auto repository = open_soci_repository(options);
     if (!repository.is_ok()) {
       set_error(err, repository.status().message());
@@ -247,6 +251,35 @@ mxm_status purge_room(mxm_module* m, mxm_str room_id, mxm_error* err) {
   return purge(m, room_id, &KeyBackupService::purge_room, err);
 }
 
+mxm_status collect_metrics(mxm_module* m, mxm_metric_fn emit, void* ctx) {
+  mxm_error ignored;
+  return run_guarded(&ignored, [&]() -> mxm_status {
+    if (emit == nullptr) return MXM_E_INVALID_ARG;
+    emit_storage_metrics(m->metrics, emit, ctx);
+    return MXM_OK;
+  });
+}
+
+mxm_status user_stats(mxm_module* m, mxm_str user_id, mxm_bytes_fn emit, void* ctx,
+                      mxm_error* err) {
+  return run_guarded(err, [&]() -> mxm_status {
+    if (emit == nullptr) return MXM_E_INVALID_ARG;
+    std::string json;
+    if (user_id.len == 0) {
+      auto totals = m->service->totals();
+      if (!totals.is_ok()) return storage_status(totals.status(), err);
+      json = totals_json(totals.value());
+    } else {
+      const std::string user(view(user_id));
+      auto usage = m->service->user_usage(user);
+      if (!usage.is_ok()) return storage_status(usage.status(), err);
+      json = user_stats_json(user, usage.value());
+    }
+    emit(ctx, abi_str(json));
+    return MXM_OK;
+  });
+}
+
 const mxm_module_desc kDescriptor = {
     sizeof(mxm_module_desc),
     MXM_MODULE_MAGIC,
@@ -260,6 +293,8 @@ const mxm_module_desc kDescriptor = {
     destroy,
     purge_user,
     purge_room,
+    collect_metrics,
+    user_stats,
 };
 
 }  // namespace

@@ -1,4 +1,4 @@
-/* mxm_module.h -- the host <-> module C ABI of roomkeys, version 1.0. Pure C99.
+/* mxm_module.h -- the host <-> module C ABI of roomkeys, version 1.1. Pure C99.
  *
  * A host server (a Matrix homeserver, or roomkeys-server) loads a module shared object with
  * dlopen(), looks up the one exported symbol MXM_ENTRY_SYMBOL and drives the module through the
@@ -10,6 +10,14 @@
  *     `struct_size` (use MXM_HAS before reading a field newer than 1.0), new enum values go at the
  *     end, no signature ever changes. Anything else bumps MXM_ABI_MAJOR.
  *   - Enums travel as int32_t; there is no bool, long, time_t, or C++ type in any signature.
+ *   - A field added in a minor version is read only when the other side declares that minor and
+ *     its struct is big enough: e.g. a host calls desc->collect_metrics (1.1) only if
+ *     desc->abi_minor >= 1 && MXM_HAS(desc, mxm_module_desc, collect_metrics) && it is non-NULL.
+ *
+ * HISTORY
+ *   1.0  routes, storages, purges.
+ *   1.1  mxm_module_desc.collect_metrics (the module's own metrics, for the host's /metrics) and
+ *        mxm_module_desc.user_stats (what an operator may see of a user's backups).
  *
  * OWNERSHIP
  *   - Strings are mxm_str {ptr, len}: NOT NUL-terminated, borrowed for the duration of the call
@@ -53,7 +61,7 @@ extern "C" {
 #endif
 
 #define MXM_ABI_MAJOR 1u             /* host and module must agree exactly */
-#define MXM_ABI_MINOR 0u             /* additive changes only */
+#define MXM_ABI_MINOR 1u             /* additive changes only */
 #define MXM_MODULE_MAGIC 0x4D584D31u /* "MXM1": catches "not our kind of .so" */
 
 #if defined(_WIN32)
@@ -197,6 +205,32 @@ typedef struct mxm_host_api {
   mxm_status (*respond_end)(mxm_responder* r);
 } mxm_host_api;
 
+/* 1.1: one metric the module reports (collect_metrics). Every pointer is borrowed for the
+ * duration of the emit call. Names follow Prometheus: [a-zA-Z_:][a-zA-Z0-9_:]*; a COUNTER's name
+ * ends in "_total". */
+typedef int32_t mxm_metric_type;
+enum { MXM_METRIC_COUNTER = 1, MXM_METRIC_GAUGE = 2, MXM_METRIC_HISTOGRAM = 3 };
+
+typedef struct mxm_metric {
+  uint32_t struct_size;
+  mxm_metric_type type;
+  mxm_str name;
+  mxm_str help;
+  double value; /* COUNTER (never decreasing) and GAUGE */
+  /* HISTOGRAM: n_buckets ascending upper bounds, each with the CUMULATIVE count of observations
+   * <= it; the +Inf bucket is `count`. */
+  const double* bucket_bounds;
+  const uint64_t* bucket_counts;
+  size_t n_buckets;
+  uint64_t count;
+  double sum;
+} mxm_metric;
+
+/* Receives one metric; `ctx` is the host's. */
+typedef void (*mxm_metric_fn)(void* ctx, const mxm_metric* metric);
+/* Receives bytes (a whole document at once); borrowed for the call. */
+typedef void (*mxm_bytes_fn)(void* ctx, mxm_str bytes);
+
 /* Static module data, valid while the shared object is loaded. */
 typedef struct mxm_module_desc {
   uint32_t struct_size;
@@ -217,6 +251,19 @@ typedef struct mxm_module_desc {
    * MXM_E_INVALID_ARG for an empty id, MXM_E_STORAGE when the database fails. */
   mxm_status (*purge_user)(mxm_module* m, mxm_str user_id, mxm_error* err);
   mxm_status (*purge_room)(mxm_module* m, mxm_str room_id, mxm_error* err);
+
+  /* ---- 1.1 (see COMPATIBILITY before calling) ---- */
+
+  /* Emits each of the module's metrics through `emit`, synchronously, then returns. Callable
+   * between start and stop from any thread (a scrape); cheap, never touches the database. */
+  mxm_status (*collect_metrics)(mxm_module* m, mxm_metric_fn emit, void* ctx);
+  /* What an operator may see of one user's backups, as one JSON document passed to `emit`
+   * (never key material): {"user_id":..,"versions":[{"version":"1","algorithm":..,"count":N,
+   * "etag":"E","deleted":false,"bytes":N}],"keys":N,"bytes":N}. An empty user_id gives the
+   * totals instead: {"users":N,"versions":N,"deleted_versions":N,"keys":N,"bytes":N}.
+   * MXM_E_STORAGE when the database fails (emit is then not called). */
+  mxm_status (*user_stats)(mxm_module* m, mxm_str user_id, mxm_bytes_fn emit, void* ctx,
+                           mxm_error* err);
 } mxm_module_desc;
 
 /* The ONLY exported symbol. Returns NULL if this module cannot serve the host's ABI major. */

@@ -224,6 +224,34 @@ Status KeyBackupService::purge_user(const std::string& user_id) {
   });
 }
 
+Result<std::vector<VersionUsage>> KeyBackupService::user_usage(const std::string& user_id) {
+  std::vector<VersionUsage> usage;
+  Status status = repository_.run(Mode::kRead, [&](Transaction& tx) {
+    usage.clear();
+    const auto bytes = tx.key_bytes_by_version(user_id);
+    for (BackupVersion& v : tx.list_versions(user_id)) {
+      VersionUsage row{std::move(v), 0};
+      for (const auto& [version, total] : bytes) {
+        if (version == row.version.version) row.key_bytes = total;
+      }
+      usage.push_back(std::move(row));
+    }
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
+  return usage;
+}
+
+Result<StoreTotals> KeyBackupService::totals() {
+  StoreTotals totals;
+  Status status = repository_.run(Mode::kRead, [&](Transaction& tx) {
+    totals = tx.totals();
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
+  return totals;
+}
+
 Result<RoomKey> KeyBackupService::get_key(const std::string& user_id,
                                           std::optional<std::string_view> version,
                                           const std::string& room_id,

@@ -53,6 +53,11 @@ class KeyBackupService {
   Status purge_room(const std::string& room_id);
   Status purge_user(const std::string& user_id);
 
+  // For operators: every version of the user (deleted ones too) with its keys' bytes; and the
+  // totals of the whole store. Never key material.
+  Result<std::vector<VersionUsage>> user_usage(const std::string& user_id);
+  Result<StoreTotals> totals();
+
   Result<RoomKey> get_key(const std::string& user_id, std::optional<std::string_view> version,
                           const std::string& room_id, const std::string& session_id);
 

@@ -42,4 +42,19 @@ struct KeyScope {
   const std::string* session_id = nullptr;  // null: every session (needs room_id to be set)
 };
 
+// What one version holds, for operators: its record and the bytes of its keys' session data.
+struct VersionUsage {
+  BackupVersion version;
+  int64_t key_bytes = 0;
+};
+
+// What the whole store holds, for operators.
+struct StoreTotals {
+  int64_t users = 0;     // users with at least one version
+  int64_t versions = 0;  // deleted ones included
+  int64_t deleted_versions = 0;
+  int64_t keys = 0;
+  int64_t key_bytes = 0;  // session data
+};
+
 }  // namespace roomkeys

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -47,6 +48,11 @@ class Transaction {
                             int64_t count) = 0;
   // Every version of the user, deleted ones included, by ascending id.
   virtual std::vector<BackupVersion> list_versions(const std::string& user_id) = 0;
+  // Bytes of session data per version of the user that holds keys: (version, bytes) pairs.
+  virtual std::vector<std::pair<int64_t, int64_t>> key_bytes_by_version(
+      const std::string& user_id) = 0;
+  // Counts over every user.
+  virtual StoreTotals totals() = 0;
   // The users who hold keys of the room in any version, ascending.
   virtual std::vector<std::string> users_holding_room(const std::string& room_id) = 0;
 

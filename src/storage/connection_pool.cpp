@@ -1,5 +1,7 @@
 #include "storage/connection_pool.h"
 
+#include <chrono>
+
 namespace roomkeys {
 
 void ConnectionPool::open_all() {
@@ -9,12 +11,21 @@ void ConnectionPool::open_all() {
   }
 }
 
+size_t ConnectionPool::lease() {
+  const auto asked = std::chrono::steady_clock::now();
+  const size_t position = pool_.lease();
+  metrics_.connection_wait_seconds.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count());
+  return position;
+}
+
 void ConnectionPool::Lease::ensure_connected() {
   if (!pool_.broken_[position_]) return;
   statements().clear();  // they belong to the old connection
   session().reconnect();
   pool_.backend_.configure(session());
   pool_.broken_[position_] = 0;
+  pool_.metrics_.reconnects.fetch_add(1, std::memory_order_relaxed);
 }
 
 }  // namespace roomkeys

@@ -9,13 +9,14 @@
 #include "storage/backend.h"
 #include "storage/sql_errors.h"
 #include "storage/statement_cache.h"
+#include "storage/storage_metrics.h"
 
 namespace roomkeys {
 
 class ConnectionPool {
  public:
-  ConnectionPool(const Backend& backend, size_t size)
-      : backend_(backend), pool_(size), broken_(size, 0), statements_(size) {}
+  ConnectionPool(const Backend& backend, size_t size, StorageMetrics& metrics)
+      : backend_(backend), pool_(size), broken_(size, 0), statements_(size), metrics_(metrics) {}
 
   // Opens every connection; throws soci::soci_error when the database cannot be reached.
   void open_all();
@@ -23,7 +24,7 @@ class ConnectionPool {
   // One pooled connection for one unit of work, given back when the lease ends.
   class Lease {
    public:
-    explicit Lease(ConnectionPool& pool) : pool_(pool), position_(pool.pool_.lease()) {}
+    explicit Lease(ConnectionPool& pool) : pool_(pool), position_(pool.lease()) {}
     ~Lease() { pool_.pool_.give_back(position_); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -43,11 +44,14 @@ class ConnectionPool {
   };
 
  private:
+  size_t lease();  // waits for a free connection, counting the wait
+
   const Backend& backend_;
   soci::connection_pool pool_;
   std::vector<char> broken_;  // per pooled connection; touched only by its lease holder
   // Per pooled connection, destroyed before the pool closes the connections.
   std::vector<StatementCache> statements_;
+  StorageMetrics& metrics_;
 };
 
 }  // namespace roomkeys

@@ -33,10 +33,11 @@ void rollback(soci::session& sql) {
 class SociRepository final : public Repository {
  public:
   SociRepository(Backend backend, DatabaseUrl url, size_t pool_size,
-                 std::function<void(std::string_view)> log_error)
+                 std::function<void(std::string_view)> log_error, StorageMetrics* metrics)
       : backend_(std::move(backend)),
         url_(std::move(url)),
-        pool_(backend_, pool_size),
+        metrics_(metrics ? *metrics : own_metrics_),
+        pool_(backend_, pool_size, metrics_),
         log_error_(std::move(log_error)) {}
 
   Status connect() {
@@ -67,6 +68,7 @@ class SociRepository final : public Repository {
         status = run_once(mode, work, retry);
       }
       if (!retry) return status;
+      metrics_.retries.fetch_add(1, std::memory_order_relaxed);
       std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
     }
     return status;
@@ -141,6 +143,7 @@ class SociRepository final : public Repository {
   // answering an error is undone alone. Any database error (or exception) undoes the whole
   // group and sends every work back to run by itself, with the usual retries.
   void run_group(const std::vector<WriteQueue::Entry*>& group) {
+    metrics_.write_group_size.observe(static_cast<double>(group.size()));
     std::lock_guard<std::mutex> writer(writer_);
     Lease lease(pool_);
     soci::session& sql = lease.session();
@@ -174,6 +177,8 @@ class SociRepository final : public Repository {
 
   Backend backend_;
   DatabaseUrl url_;
+  StorageMetrics own_metrics_;  // counted into when the caller wants none
+  StorageMetrics& metrics_;
   ConnectionPool pool_;
   std::mutex writer_;  // see Backend::one_writer
   WriteQueue write_queue_{kMaxWriteGroup};
@@ -190,8 +195,9 @@ Result<std::unique_ptr<Repository>> open_soci_repository(const RepositoryOptions
   }
   auto backend = backend_for(url.value());
   if (!backend.is_ok()) return backend.status();
-  auto repository = std::make_unique<SociRepository>(std::move(backend.value()), url.value(),
-                                                     options.pool_size, options.log_error);
+  auto repository =
+      std::make_unique<SociRepository>(std::move(backend.value()), url.value(), options.pool_size,
+                                       options.log_error, options.metrics);
   Status status = repository->connect();
   if (!status.is_ok()) return status;
   return std::unique_ptr<Repository>(std::move(repository));

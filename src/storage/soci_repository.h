@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "core/repository.h"
+#include "storage/storage_metrics.h"
 
 namespace roomkeys {
 
@@ -16,6 +17,8 @@ struct RepositoryOptions {
   size_t pool_size = 8;  // connections shared by all request threads
   // Receives database failures for the operator's log. Messages never hold key material.
   std::function<void(std::string_view)> log_error;
+  // Counted into when set; must outlive the repository.
+  StorageMetrics* metrics = nullptr;
 };
 
 // Connects the whole pool; kUnavailable or kInvalidArgument with a message fit for an operator.

@@ -255,6 +255,37 @@ std::vector<BackupVersion> SociTransaction::list_versions(const std::string& use
   return versions;
 }
 
+std::vector<std::pair<int64_t, int64_t>> SociTransaction::key_bytes_by_version(
+    const std::string& user_id) {
+  std::vector<std::pair<int64_t, int64_t>> bytes;
+  long long version = 0, total = 0;
+  soci::statement st =
+      (sql_.prepare
+           << "SELECT version, SUM(" + dialect_.session_data_bytes +
+                  ") FROM rk_keys WHERE user_id = :user_id GROUP BY version ORDER BY version",
+       into(version), into(total), use(user_id));
+  st.execute(false);
+  while (st.fetch()) bytes.emplace_back(version, total);
+  return bytes;
+}
+
+StoreTotals SociTransaction::totals() {
+  StoreTotals totals;
+  long long users = 0, versions = 0, deleted = 0, keys = 0, key_bytes = 0;
+  // SUM over no rows is NULL: COALESCE keeps an empty store at zero.
+  sql_ << "SELECT COUNT(DISTINCT user_id), COUNT(*), COALESCE(SUM(deleted), 0), "
+          "COALESCE(SUM(key_count), 0) FROM rk_versions",
+      into(users), into(versions), into(deleted), into(keys);
+  sql_ << "SELECT COALESCE(SUM(" + dialect_.session_data_bytes + "), 0) FROM rk_keys",
+      into(key_bytes);
+  totals.users = users;
+  totals.versions = versions;
+  totals.deleted_versions = deleted;
+  totals.keys = keys;
+  totals.key_bytes = key_bytes;
+  return totals;
+}
+
 std::vector<std::string> SociTransaction::users_holding_room(const std::string& room_id) {
   std::vector<std::string> users;
   std::string user_id;

@@ -32,6 +32,9 @@ class SociTransaction final : public Transaction {
   void update_stats(const std::string& user_id, int64_t version, int64_t etag,
                     int64_t count) override;
   std::vector<BackupVersion> list_versions(const std::string& user_id) override;
+  std::vector<std::pair<int64_t, int64_t>> key_bytes_by_version(
+      const std::string& user_id) override;
+  StoreTotals totals() override;
   std::vector<std::string> users_holding_room(const std::string& room_id) override;
   std::vector<RoomKey> find_ranks(const std::string& user_id, int64_t version,
                                   const std::vector<const RoomKey*>& wanted) override;

@@ -13,6 +13,7 @@ const SqlDialect& SqlDialect::sqlite() {
       "",
       false,
       "",
+      "LENGTH(CAST(session_data AS BLOB))",
       0,
   };
   return dialect;
@@ -36,6 +37,7 @@ const SqlDialect& SqlDialect::mysql() {
       ")",
       true,
       " FORCE INDEX (PRIMARY)",
+      "LENGTH(session_data)",
       1000,
   };
   return dialect;

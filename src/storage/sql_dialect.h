@@ -24,6 +24,8 @@ struct SqlDialect {
   // After "FROM rk_keys" where a lookup goes by primary key: MariaDB otherwise also weighs the
   // room index, probing it once per looked-up pair (milliseconds for a 100-key upload).
   std::string by_primary_key;
+  // The length in bytes of the session_data column (SQLite's LENGTH counts characters of TEXT).
+  std::string session_data_bytes;
   // Rows per query when reading keys; 0: one query streams them all.
   int page_rows;
 
