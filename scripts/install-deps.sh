@@ -4,10 +4,11 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libpistache-dev libsoci-dev libboost-dev
-          nlohmann-json3-dev libspdlog-dev libsqlite3-dev sqlite3 libmariadb-dev libpq-dev)
+          nlohmann-json3-dev libspdlog-dev libsqlite3-dev sqlite3 libmariadb-dev libpq-dev
+          libcurl4-openssl-dev libssl-dev prometheus-cpp-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libcurl4-openssl-dev binutils mariadb-server mariadb-client postgresql-15 curl
-             dpkg-dev rpm lintian file clang-tidy)
+  packages+=(libgtest-dev binutils mariadb-server mariadb-client postgresql-15 curl
+             dpkg-dev rpm lintian file clang-tidy nginx caddy openssl)
 fi
 
 missing=()

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,35 @@ std::optional<std::string> authorization_header(const Pistache::Http::Request& r
   return std::nullopt;
 }
 
+// ?user_id= (an application service masquerading as one of its users), decoded.
+std::optional<std::string> user_id_param(const Pistache::Http::Request& request) {
+  if (auto raw = request.query().get("user_id")) return percent_decode(*raw);
+  return std::nullopt;
+}
+
+std::optional<std::string_view> view_of(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return std::string_view(*text);
+}
+
+// Counts a request in flight for as long as it lives.
+class InFlightGauge {
+ public:
+  explicit InFlightGauge(prometheus::Gauge& gauge) : gauge_(gauge) { gauge_.Increment(); }
+  ~InFlightGauge() { gauge_.Decrement(); }
+  InFlightGauge(const InFlightGauge&) = delete;
+  InFlightGauge& operator=(const InFlightGauge&) = delete;
+
+ private:
+  prometheus::Gauge& gauge_;
+};
+
+std::string route_template(const RegisteredRoute& route) {
+  std::string path;
+  for (const std::string& segment : route.segments) path += "/" + segment;
+  return path;
+}
+
 // Pistache answers "Connection: Close" to a request without a Connection header, but HTTP/1.1
 // keeps connections open by default (and clients such as wrk rely on it).
 void keep_alive_by_default(const Pistache::Http::Request& request, ResponseWriter& response) {
@@ -80,6 +110,21 @@ void keep_alive_by_default(const Pistache::Http::Request& request, ResponseWrite
 }  // namespace
 
 void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWriter response) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  int status = 0;
+  {
+    InFlightGauge in_flight(metrics_->in_flight());
+    serve(request, response, route, status);
+  }
+  if (status == 0) status = static_cast<int>(response.getResponseCode());
+  metrics_->request_done(
+      route, Pistache::Http::methodString(request.method()), status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+void HttpHandler::serve(const Pistache::Http::Request& request, ResponseWriter& response,
+                        std::string& route, int& status) {
   keep_alive_by_default(request, response);
   if (request.method() == Pistache::Http::Method::Options) {
     add_common_headers(response, "application/json");
@@ -87,6 +132,12 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
     return;
   }
   const std::string& raw_path = request.resource();  // as sent: Pistache does not decode it
+  if (admin_ != nullptr) {
+    if (std::string admin_route = AdminApi::route_of(raw_path); !admin_route.empty()) {
+      route = std::move(admin_route);
+      return admin_->serve(request, response);
+    }
+  }
   const auto method = to_abi(request.method());
   const RouteMatch match = module_->routes().match(method.value_or(0), raw_path);
   switch (match.kind) {
@@ -99,21 +150,20 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
     case RouteMatch::Kind::kFound:
       break;
   }
+  route = route_template(*match.route);
 
-  std::string user_id;
+  AuthResult auth;
   if ((match.route->flags & MXM_ROUTE_REQUIRES_AUTH) != 0) {
-    switch (auth_->authenticate(authorization_header(request), user_id)) {
-      case TokenAuth::Outcome::kMissingToken:
-        return send_error(response, Code::Unauthorized, "M_MISSING_TOKEN", "Missing access token");
-      case TokenAuth::Outcome::kUnknownToken:
-        return send_error(response, Code::Unauthorized, "M_UNKNOWN_TOKEN",
-                          "Unrecognised access token");
-      case TokenAuth::Outcome::kOk:
-        break;
+    const auto authorization = authorization_header(request);
+    const auto masquerade = user_id_param(request);
+    auth = auth_->authenticate({view_of(authorization), view_of(masquerade)});
+    if (!auth.ok()) {
+      return send_auth_failure(response, auth);
     }
   }
   if (limiter_->enabled() && (match.route->flags & MXM_ROUTE_RATE_LIMITED) != 0) {
-    if (const int64_t wait_ms = limiter_->acquire(user_id); wait_ms > 0) {
+    if (const int64_t wait_ms = limiter_->acquire(auth.user_id); wait_ms > 0) {
+      metrics_->rate_limited("user");
       return send_rate_limited(response, wait_ms);
     }
   }
@@ -138,12 +188,14 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
   abi_request.n_path_params = path_params.size();
   abi_request.query = query_params.data();
   abi_request.n_query = query_params.size();
-  abi_request.user_id = {user_id.data(), user_id.size()};
+  abi_request.user_id = {auth.user_id.data(), auth.user_id.size()};
+  abi_request.device_id = {auth.device_id.data(), auth.device_id.size()};
   abi_request.body = {request.body().data(), request.body().size()};
   abi_request.request_id = {request_id.data(), request_id.size()};
 
   mxm_responder responder{&response, std::nullopt};
   match.route->handler(match.route->handler_data, &abi_request, &responder);
+  status = responder.status;
 
   if (responder.state == mxm_responder::State::kNone) {
     spdlog::error("request {}: the module returned without answering", request_id);

@@ -9,9 +9,11 @@
 #include <atomic>
 #include <memory>
 
+#include "server/admin_api.h"
+#include "server/authenticator.h"
+#include "server/host_metrics.h"
 #include "server/module_host.h"
 #include "server/rate_limiter.h"
-#include "server/token_auth.h"
 
 namespace roomkeys::server {
 
@@ -19,17 +21,29 @@ class HttpHandler final : public Pistache::Http::Handler {
  public:
   HTTP_PROTOTYPE(HttpHandler)
 
-  HttpHandler(const ModuleHost* module, const TokenAuth* auth, RateLimiter* limiter,
-              size_t max_body_bytes)
-      : module_(module), auth_(auth), limiter_(limiter), max_body_bytes_(max_body_bytes) {}
+  // `admin` may be null (no admin API).
+  HttpHandler(const ModuleHost* module, Authenticator* auth, RateLimiter* limiter,
+              HostMetrics* metrics, AdminApi* admin, size_t max_body_bytes)
+      : module_(module),
+        auth_(auth),
+        limiter_(limiter),
+        metrics_(metrics),
+        admin_(admin),
+        max_body_bytes_(max_body_bytes) {}
 
   void onRequest(const Pistache::Http::Request& request,
                  Pistache::Http::ResponseWriter response) override;
 
  private:
+  // Answers the request; `route` is set to the template it matched, `status` to the answer's.
+  void serve(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter& response,
+             std::string& route, int& status);
+
   const ModuleHost* module_;
-  const TokenAuth* auth_;
+  Authenticator* auth_;
   RateLimiter* limiter_;
+  HostMetrics* metrics_;
+  AdminApi* admin_;
   size_t max_body_bytes_;
 };
 

@@ -1,6 +1,7 @@
 #include "server/http_reply.h"
 
 #include <memory>
+#include <nlohmann/json.hpp>
 
 namespace roomkeys::server {
 namespace {
@@ -34,6 +35,24 @@ void send_error(Pistache::Http::ResponseWriter& writer, Pistache::Http::Code cod
   add_common_headers(writer, "application/json");
   writer.send(code, std::string("{\"errcode\":\"") + errcode + "\",\"error\":\"" + message + '"' +
                         extra + '}');
+}
+
+void send_json(Pistache::Http::ResponseWriter& writer, Pistache::Http::Code code,
+               const std::string& body) {
+  add_common_headers(writer, "application/json");
+  writer.send(code, body);
+}
+
+void send_auth_failure(Pistache::Http::ResponseWriter& writer, const AuthResult& failure) {
+  nlohmann::json body = {{"errcode", failure.errcode}, {"error", failure.error}};
+  if (failure.soft_logout) body["soft_logout"] = *failure.soft_logout;
+  if (failure.status == 429) {
+    body["retry_after_ms"] = failure.retry_after_ms;
+    writer.headers().add(std::make_shared<RetryAfter>((failure.retry_after_ms + 999) / 1000));
+  }
+  // Texts from the homeserver were checked to be UTF-8; replace keeps dump() from throwing.
+  send_json(writer, static_cast<Pistache::Http::Code>(failure.status),
+            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void send_rate_limited(Pistache::Http::ResponseWriter& writer, int64_t wait_ms) {

@@ -10,7 +10,11 @@
 #include <iostream>
 
 #include "common/stop_signals.h"
+#include "server/admin_api.h"
+#include "server/delegated_auth.h"
+#include "server/host_metrics.h"
 #include "server/http_handler.h"
+#include "server/module_collectable.h"
 #include "server/module_host.h"
 #include "server/options.h"
 #include "server/pistache_responder.h"
@@ -55,9 +59,36 @@ std::string load_tokens(const Options& options, TokenAuth& auth) {
   return "";
 }
 
+DelegatedAuthSettings delegated_settings(const Options& options) {
+  DelegatedAuthSettings settings;
+  settings.whoami.homeserver_url = options.homeserver;
+  settings.whoami.ca_file = options.homeserver_ca;
+  settings.whoami.timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(options.homeserver_timeout * 1000));
+  settings.cache_ttl = std::chrono::seconds(options.auth_cache_seconds);
+  settings.cache_entries = options.auth_cache_entries;
+  settings.max_in_flight = options.auth_max_concurrent;
+  settings.calls_per_second = options.auth_max_rate;
+  return settings;
+}
+
+// The homeserver's whoami when one is named, else the operator's token list.
+std::unique_ptr<Authenticator> make_authenticator(const Options& options, HostMetrics& metrics,
+                                                  std::string& error) {
+  if (!options.homeserver.empty()) {
+    spdlog::info("access tokens are checked with {}", options.homeserver);
+    return std::make_unique<DelegatedAuth>(delegated_settings(options), metrics);
+  }
+  auto tokens = std::make_unique<TokenAuth>();
+  error = load_tokens(options, *tokens);
+  return tokens;
+}
+
 int run(const Options& options) {
-  TokenAuth auth;
-  if (auto error = load_tokens(options, auth); !error.empty()) {
+  HostMetrics metrics;
+  std::string error;
+  const std::unique_ptr<Authenticator> auth = make_authenticator(options, metrics, error);
+  if (!error.empty()) {
     std::cerr << "roomkeys-server: " << error << "\n";
     return 2;
   }
@@ -73,6 +104,25 @@ int run(const Options& options) {
     return 1;
   }
 
+  std::unique_ptr<AdminApi> admin;
+  if (!options.admin_tokens_file.empty()) {
+    admin = std::make_unique<AdminApi>(module);
+    if (auto problem = admin->load_tokens_file(options.admin_tokens_file); !problem.empty()) {
+      std::cerr << "roomkeys-server: " << problem << "\n";
+      return 2;
+    }
+  }
+  const auto module_metrics = std::make_shared<ModuleCollectable>(module);
+  metrics.add_collectable(module_metrics);
+  if (!options.metrics_listen.empty()) {
+    if (auto problem = metrics.listen(options.metrics_listen); !problem.empty()) {
+      std::cerr << "roomkeys-server: " << problem << "\n";
+      return 1;
+    }
+    const auto ports = metrics.listening_ports();
+    std::cout << "metrics on port " << (ports.empty() ? 0 : ports.front()) << std::endl;
+  }
+
   Pistache::Address address(options.listen_host, Pistache::Port(options.listen_port));
   Pistache::Http::Endpoint endpoint(address);
   // Pistache buffers a whole request before the handler sees it; allow a little more than the
@@ -86,8 +136,8 @@ int run(const Options& options) {
   const double burst =
       options.rate_burst > 0 ? options.rate_burst : std::max(1.0, 2 * options.rate_limit);
   RateLimiter limiter(options.rate_limit, burst);
-  endpoint.setHandler(
-      Pistache::Http::make_handler<HttpHandler>(&module, &auth, &limiter, options.max_body_bytes));
+  endpoint.setHandler(Pistache::Http::make_handler<HttpHandler>(
+      &module, auth.get(), &limiter, &metrics, admin.get(), options.max_body_bytes));
   try {
     endpoint.serveThreaded();
   } catch (const std::exception& e) {

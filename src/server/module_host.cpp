@@ -104,6 +104,68 @@ void ModuleHost::stop() {
   started_ = false;
 }
 
+namespace {
+
+// A 1.1 function of the descriptor, or null when the module is older or left it out.
+template <typename Fn>
+Fn minor_1_function(const mxm_module_desc* desc, Fn mxm_module_desc::*field, size_t end) {
+  if (desc == nullptr || desc->abi_minor < 1 || desc->struct_size < end) return nullptr;
+  return desc->*field;
+}
+
+#define MXM_FIELD_END(field) \
+  (offsetof(mxm_module_desc, field) + sizeof(static_cast<mxm_module_desc*>(nullptr)->field))
+
+mxm_status call_purge(mxm_module* module, mxm_status (*purge)(mxm_module*, mxm_str, mxm_error*),
+                      std::string_view id, std::string& out) {
+  if (module == nullptr || purge == nullptr) return MXM_E_NOT_FOUND;
+  mxm_error err{};
+  const mxm_status status = purge(module, {id.data(), id.size()}, &err);
+  if (status != MXM_OK) out = err.message;
+  return status;
+}
+
+}  // namespace
+
+mxm_status ModuleHost::purge_user(std::string_view user_id, std::string& out) const {
+  const bool has = desc_ && MXM_HAS(desc_, mxm_module_desc, purge_user);
+  return call_purge(module_, has ? desc_->purge_user : nullptr, user_id, out);
+}
+
+mxm_status ModuleHost::purge_room(std::string_view room_id, std::string& out) const {
+  const bool has = desc_ && MXM_HAS(desc_, mxm_module_desc, purge_room);
+  return call_purge(module_, has ? desc_->purge_room : nullptr, room_id, out);
+}
+
+mxm_status ModuleHost::user_stats(std::string_view user_id, std::string& out) const {
+  const auto fn = minor_1_function(desc_, &mxm_module_desc::user_stats, MXM_FIELD_END(user_stats));
+  if (module_ == nullptr || fn == nullptr) return MXM_E_NOT_FOUND;
+  mxm_error err{};
+  out.clear();
+  const mxm_status status = fn(
+      module_, {user_id.data(), user_id.size()},
+      [](void* ctx, mxm_str bytes) {
+        static_cast<std::string*>(ctx)->assign(bytes.ptr, bytes.len);
+      },
+      &out, &err);
+  if (status != MXM_OK) out = err.message;
+  return status;
+}
+
+void ModuleHost::collect_metrics(const std::function<void(const mxm_metric&)>& sink) const {
+  const auto fn =
+      minor_1_function(desc_, &mxm_module_desc::collect_metrics, MXM_FIELD_END(collect_metrics));
+  if (module_ == nullptr || fn == nullptr) return;
+  fn(
+      module_,
+      [](void* ctx, const mxm_metric* metric) {
+        if (metric != nullptr && MXM_HAS(metric, mxm_metric, sum)) {
+          (*static_cast<const std::function<void(const mxm_metric&)>*>(ctx))(*metric);
+        }
+      },
+      const_cast<std::function<void(const mxm_metric&)>*>(&sink));
+}
+
 std::string ModuleHost::module_name() const { return desc_ ? text(desc_->name) : ""; }
 std::string ModuleHost::module_version() const { return desc_ ? text(desc_->version) : ""; }
 

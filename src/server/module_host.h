@@ -5,8 +5,10 @@
 
 #include <roomkeys/mxm_module.h>
 
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "server/route_table.h"
@@ -27,6 +29,14 @@ class ModuleHost {
   void stop();
 
   const RouteTable& routes() const { return routes_; }
+
+  // Operator calls on the started module (the admin API). MXM_E_NOT_FOUND when the module does
+  // not offer the call (an older minor); `out` receives the error message, or user_stats' JSON.
+  mxm_status purge_user(std::string_view user_id, std::string& out) const;
+  mxm_status purge_room(std::string_view room_id, std::string& out) const;
+  mxm_status user_stats(std::string_view user_id, std::string& out) const;
+  // Calls `sink` with each metric the module reports (ABI 1.1); nothing for an older module.
+  void collect_metrics(const std::function<void(const mxm_metric&)>& sink) const;
   const mxm_host_api& api() const { return api_; }
   std::string module_name() const;
   std::string module_version() const;

@@ -97,6 +97,28 @@ ParsedOptions parse_args(const std::vector<std::string>& args) {
       ok = parse_decimal(value, options.rate_limit);
     } else if (flag == "--rate-burst") {
       ok = parse_decimal(value, options.rate_burst);
+    } else if (flag == "--homeserver") {
+      options.homeserver = value;
+      ok = value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0;
+    } else if (flag == "--homeserver-ca") {
+      options.homeserver_ca = value;
+    } else if (flag == "--homeserver-timeout") {
+      ok = parse_decimal(value, options.homeserver_timeout) && options.homeserver_timeout >= 0.1 &&
+           options.homeserver_timeout <= 60;
+    } else if (flag == "--auth-cache-seconds") {
+      ok = parse_number<int64_t>(value, options.auth_cache_seconds, 0, 86400);
+    } else if (flag == "--auth-cache-entries") {
+      ok = parse_number<size_t>(value, options.auth_cache_entries, 1, 100000000);
+    } else if (flag == "--auth-max-concurrent") {
+      ok = parse_number<size_t>(value, options.auth_max_concurrent, 1, 1024);
+    } else if (flag == "--auth-max-rate") {
+      ok = parse_decimal(value, options.auth_max_rate);
+    } else if (flag == "--admin-tokens-file") {
+      options.admin_tokens_file = value;
+    } else if (flag == "--metrics-listen") {
+      options.metrics_listen = value;
+      Options probe;
+      ok = parse_listen(value, probe);
     } else if (flag == "--log-level") {
       options.log_level = value;
       ok = value == "trace" || value == "debug" || value == "info" || value == "warn" ||
@@ -109,6 +131,10 @@ ParsedOptions parse_args(const std::vector<std::string>& args) {
       result.error = "invalid value for " + flag + ": '" + value + "'";
       return result;
     }
+  }
+  if (!options.homeserver.empty() && (!options.tokens.empty() || !options.tokens_files.empty())) {
+    result.error = "--homeserver and --token/--tokens-file exclude each other";
+    return result;
   }
   result.options = options;
   return result;
@@ -125,9 +151,22 @@ module through its C ABI.
                             below without "--"); flags given here override it
   --listen HOST:PORT        address to listen on (default 127.0.0.1:8008; port 0 picks a free one)
   --database URL            sqlite:PATH (default sqlite:roomkeys.db)
-  --token TOKEN=USER_ID     accept this access token for this user (repeatable)
+  --homeserver URL          check access tokens with this homeserver's whoami (http:// or
+                            https://): the way to run beside a homeserver
+  --homeserver-ca FILE      trust this PEM CA for the homeserver (default: the system's)
+  --homeserver-timeout S    seconds a whoami call may take before 503 (default 5)
+  --auth-cache-seconds N    keep a homeserver's "yes" for N seconds (default 60; 0: ask every
+                            time); a "no" is kept for at most 5 seconds
+  --auth-cache-entries N    tokens remembered at most, least recently used go first (100000)
+  --auth-max-concurrent N   whoami calls in flight at most (default 16)
+  --auth-max-rate N         whoami calls per second at most, bursts of twice that (default 100;
+                            0: no limit); requests over either bound get 429
+  --token TOKEN=USER_ID     without --homeserver: accept this token for this user (repeatable)
   --tokens-file FILE        one "TOKEN USER_ID" per line ('#' starts a comment)
-                            with neither, a random token for @dev:localhost is printed
+                            with none of these, a random token for @dev:localhost is printed
+  --admin-tokens-file FILE  enable the admin API (/_roomkeys/admin/v1/) for these tokens, one
+                            per line; user tokens never open it
+  --metrics-listen HOST:PORT  serve Prometheus metrics on http://HOST:PORT/metrics
   --module PATH             the module to load (default: roomkeys.so beside this binary)
   --max-body-bytes N        largest request body accepted (default 16777216)
   --threads N               HTTP worker threads (default 4)

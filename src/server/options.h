@@ -22,6 +22,16 @@ struct Options {
   std::string allowed_algorithms;  // comma-separated; empty accepts any
   double rate_limit = 0;           // requests per second per user; 0: no limit
   double rate_burst = 0;           // 0: twice the rate (at least 1)
+  // Delegated authentication (a companion of a homeserver); exclusive with tokens.
+  std::string homeserver;           // base URL; empty: the tokens above authenticate
+  std::string homeserver_ca;        // PEM file; empty: the system's trust store
+  double homeserver_timeout = 5;    // seconds a whoami call may take
+  int64_t auth_cache_seconds = 60;  // 0: ask the homeserver every time
+  size_t auth_cache_entries = 100000;
+  size_t auth_max_concurrent = 16;  // whoami calls in flight at once
+  double auth_max_rate = 100;       // whoami calls per second (burst twice as many); 0: none
+  std::string admin_tokens_file;    // empty: no admin API
+  std::string metrics_listen;       // HOST:PORT; empty: no /metrics
   std::string log_level = "info";
   bool help = false;
   bool version = false;

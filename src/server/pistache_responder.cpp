@@ -12,6 +12,7 @@ constexpr size_t kStreamBufferBytes = size_t{64} * 1024;
 mxm_status respond(mxm_responder* r, uint16_t status, mxm_str content_type, mxm_str body) {
   if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;
   r->state = mxm_responder::State::kDone;
+  r->status = status;
   add_common_headers(*r->writer, std::string_view(content_type.ptr, content_type.len));
   r->writer->send(static_cast<Code>(status), body.ptr, body.len);
   return MXM_OK;
@@ -20,6 +21,7 @@ mxm_status respond(mxm_responder* r, uint16_t status, mxm_str content_type, mxm_
 mxm_status respond_begin(mxm_responder* r, uint16_t status, mxm_str content_type) {
   if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;
   r->state = mxm_responder::State::kStreaming;
+  r->status = status;
   add_common_headers(*r->writer, std::string_view(content_type.ptr, content_type.len));
   r->stream.emplace(r->writer->stream(static_cast<Code>(status), kStreamBufferBytes));
   return MXM_OK;

@@ -14,6 +14,7 @@ struct mxm_responder {
   Pistache::Http::ResponseWriter* writer;
   std::optional<Pistache::Http::ResponseStream> stream;
   State state = State::kNone;
+  uint16_t status = 0;  // the HTTP status the module answered with
 };
 
 namespace roomkeys::server {

@@ -23,23 +23,34 @@ std::string TokenAuth::load_file(const std::string& path) {
   return "";
 }
 
-TokenAuth::Outcome TokenAuth::authenticate(std::optional<std::string_view> authorization,
-                                           std::string& user_id) const {
-  if (!authorization) return Outcome::kMissingToken;
+std::optional<std::string_view> bearer_token(std::optional<std::string_view> authorization) {
+  if (!authorization) return std::nullopt;
   constexpr std::string_view kBearer = "Bearer ";
   std::string_view value = *authorization;
   if (value.size() < kBearer.size() ||
       !std::equal(kBearer.begin(), kBearer.end(), value.begin(),
                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-    return Outcome::kMissingToken;
+    return std::nullopt;
   }
   value.remove_prefix(kBearer.size());
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  auto it = users_.find(value);
-  if (it == users_.end()) return Outcome::kUnknownToken;
-  user_id = it->second;
-  return Outcome::kOk;
+  if (value.empty()) return std::nullopt;
+  return value;
+}
+
+AuthResult missing_token() {
+  return AuthResult::failure(401, "M_MISSING_TOKEN", "Missing access token");
+}
+
+AuthResult TokenAuth::authenticate(const AuthRequest& request) {
+  const auto token = bearer_token(request.authorization);
+  if (!token) return missing_token();
+  auto it = users_.find(*token);
+  if (it == users_.end()) {
+    return AuthResult::failure(401, "M_UNKNOWN_TOKEN", "Unrecognised access token");
+  }
+  return AuthResult::user(it->second);
 }
 
 std::string random_token() {

@@ -1,17 +1,16 @@
-// Standalone authentication: "Authorization: Bearer TOKEN" mapped to a Matrix user id.
+// Standalone authentication: "Authorization: Bearer TOKEN" mapped to a Matrix user id by a list
+// the operator gives (flags or a tokens file).
 #pragma once
 
 #include <map>
-#include <optional>
 #include <string>
-#include <string_view>
+
+#include "server/authenticator.h"
 
 namespace roomkeys::server {
 
-class TokenAuth {
+class TokenAuth final : public Authenticator {
  public:
-  enum class Outcome { kOk, kMissingToken, kUnknownToken };
-
   void add(std::string token, std::string user_id) {
     users_[std::move(token)] = std::move(user_id);
   }
@@ -19,8 +18,7 @@ class TokenAuth {
   std::string load_file(const std::string& path);
   bool empty() const { return users_.empty(); }
 
-  // The user of an Authorization header value (absent: nullopt).
-  Outcome authenticate(std::optional<std::string_view> authorization, std::string& user_id) const;
+  AuthResult authenticate(const AuthRequest& request) override;
 
  private:
   std::map<std::string, std::string, std::less<>> users_;

@@ -8,18 +8,21 @@
 namespace roomkeys::server {
 namespace {
 
-using Outcome = TokenAuth::Outcome;
+// The user id, or the errcode of the failure.
+std::string who(TokenAuth& auth, std::optional<std::string_view> header) {
+  const AuthResult result = auth.authenticate({header, std::nullopt});
+  return result.ok() ? result.user_id : result.errcode;
+}
 
 TEST(TokenAuth, MapsBearerTokensToUsers) {
   TokenAuth auth;
   auth.add("secret", "@alice:x");
-  std::string user;
-  EXPECT_EQ(auth.authenticate("Bearer secret", user), Outcome::kOk);
-  EXPECT_EQ(user, "@alice:x");
-  EXPECT_EQ(auth.authenticate("bearer secret", user), Outcome::kOk);
-  EXPECT_EQ(auth.authenticate("Bearer other", user), Outcome::kUnknownToken);
-  EXPECT_EQ(auth.authenticate(std::nullopt, user), Outcome::kMissingToken);
-  EXPECT_EQ(auth.authenticate("Basic abc", user), Outcome::kMissingToken);
+  EXPECT_EQ(who(auth, "Bearer secret"), "@alice:x");
+  EXPECT_EQ(who(auth, "bearer secret"), "@alice:x");
+  EXPECT_EQ(who(auth, "Bearer other"), "M_UNKNOWN_TOKEN");
+  EXPECT_EQ(who(auth, std::nullopt), "M_MISSING_TOKEN");
+  EXPECT_EQ(who(auth, "Basic abc"), "M_MISSING_TOKEN");
+  EXPECT_EQ(who(auth, "Bearer  "), "M_MISSING_TOKEN");
 }
 
 TEST(TokenAuth, ReadsTokensFiles) {
@@ -30,9 +33,7 @@ TEST(TokenAuth, ReadsTokensFiles) {
   std::ofstream(path) << "# comment\n\ntok1 @a:x\n  tok2   @b:x  # trailing\n";
   TokenAuth auth;
   EXPECT_EQ(auth.load_file(path), "");
-  std::string user;
-  EXPECT_EQ(auth.authenticate("Bearer tok2", user), Outcome::kOk);
-  EXPECT_EQ(user, "@b:x");
+  EXPECT_EQ(who(auth, "Bearer tok2"), "@b:x");
   std::ofstream(path) << "lonely\n";
   EXPECT_NE(auth.load_file(path), "");
   EXPECT_NE(auth.load_file("/nonexistent/file"), "");
