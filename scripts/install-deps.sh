@@ -8,7 +8,8 @@ packages=(build-essential cmake pkg-config libpistache-dev libsoci-dev libboost-
           libcurl4-openssl-dev libssl-dev prometheus-cpp-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev binutils mariadb-server mariadb-client postgresql-15 curl
-             dpkg-dev rpm lintian file clang-tidy nginx caddy openssl)
+             dpkg-dev rpm lintian file clang-tidy nginx caddy openssl
+             libmicrohttpd-dev)
 fi
 
 missing=()

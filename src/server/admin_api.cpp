@@ -72,9 +72,8 @@ std::string AdminApi::route_of(const std::string& raw_path) {
 }
 
 bool AdminApi::authorised(const Pistache::Http::Request& request) const {
-  const auto header = request.headers().tryGetRaw("Authorization");
-  const auto token =
-      bearer_token(header ? std::optional<std::string_view>(header->value()) : std::nullopt);
+  const std::optional<std::string> header = authorization_header(request);
+  const auto token = bearer_token(header ? std::optional<std::string_view>(*header) : std::nullopt);
   if (!token) return false;
   const auto digest = sha256(*token);
   bool match = false;

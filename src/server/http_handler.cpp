@@ -59,13 +59,6 @@ std::vector<mxm_kv> to_kv(const std::vector<std::pair<std::string, std::string>>
   return kv;
 }
 
-std::optional<std::string> authorization_header(const Pistache::Http::Request& request) {
-  using Pistache::Http::Header::Authorization;
-  if (auto typed = request.headers().tryGet<Authorization>()) return typed->value();
-  if (auto raw = request.headers().tryGetRaw("Authorization")) return raw->value();
-  return std::nullopt;
-}
-
 // ?user_id= (an application service masquerading as one of its users), decoded.
 std::optional<std::string> user_id_param(const Pistache::Http::Request& request) {
   if (auto raw = request.query().get("user_id")) return percent_decode(*raw);

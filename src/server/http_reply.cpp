@@ -21,6 +21,13 @@ class RetryAfter final : public Pistache::Http::Header::Header {
 
 }  // namespace
 
+std::optional<std::string> authorization_header(const Pistache::Http::Request& request) {
+  using Pistache::Http::Header::Authorization;
+  if (auto typed = request.headers().tryGet<Authorization>()) return typed->value();
+  if (auto raw = request.headers().tryGetRaw("Authorization")) return raw->value();
+  return std::nullopt;
+}
+
 void add_common_headers(Pistache::Http::ResponseWriter& writer, std::string_view content_type) {
   namespace Header = Pistache::Http::Header;
   auto& headers = writer.headers();

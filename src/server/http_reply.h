@@ -6,12 +6,16 @@
 #include <pistache/http.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "server/authenticator.h"
 
 namespace roomkeys::server {
+
+// The request's Authorization header (Pistache parses it into a typed header when it can).
+std::optional<std::string> authorization_header(const Pistache::Http::Request& request);
 
 void add_common_headers(Pistache::Http::ResponseWriter& writer, std::string_view content_type);
 

@@ -95,6 +95,8 @@ ServerProcess::ServerProcess(std::vector<std::string> args) : stderr_path_(temp_
   port_ = std::stoi(base_url_.substr(base_url_.rfind(':') + 1));
 }
 
+std::string ServerProcess::stderr_text() const { return read_file(stderr_path_); }
+
 ServerProcess::~ServerProcess() {
   stop();
   unlink(stderr_path_.c_str());

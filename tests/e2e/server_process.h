@@ -22,6 +22,7 @@ class ServerProcess {
   // Sends `signal` and returns the exit status (or 128+signal).
   int stop(int signal = 15);
   const std::string& stdout_text() const { return stdout_; }
+  std::string stderr_text() const;  // everything it logged so far
 
  private:
   pid_t pid_ = -1;
