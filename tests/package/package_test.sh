@@ -35,10 +35,12 @@ contents=$(dpkg-deb -c "$(deb roomkeys-server)")
 for path in ./usr/bin/roomkeys-server ./usr/bin/roomkeys-admin ./usr/share/man/man1/roomkeys-admin.1.gz \
             ./usr/lib/systemd/system/roomkeys-server.service \
             ./etc/roomkeys/roomkeys-server.conf ./usr/share/man/man1/roomkeys-server.1.gz \
-            ./usr/share/doc/roomkeys-server/changelog.Debian.gz; do
+            ./usr/share/doc/roomkeys-server/changelog.Debian.gz \
+            ./usr/share/doc/roomkeys-server/examples/nginx-roomkeys.conf \
+            ./usr/share/doc/roomkeys-server/examples/Caddyfile; do
   grep -q " $path\$" <<<"$contents" || fail "server deb lacks $path"
 done
-check "server deb holds the binary, unit, config, man page and docs"
+check "server deb holds the binary, unit, config, man page, docs and proxy recipes"
 contents=$(dpkg-deb -c "$(deb roomkeys-dev)")
 grep -q ' ./usr/include/roomkeys/mxm_module.h$' <<<"$contents" || fail "dev header"
 grep -q ' ./usr/share/pkgconfig/roomkeys-module.pc$' <<<"$contents" || fail "dev pkg-config"
