@@ -42,5 +42,32 @@ TEST(ModuleContainment, HandlerThatNeverAnswersIsAnswered500) {
   expect_contained(BROKEN_SILENT_HANDLER_PATH);
 }
 
+// A module of ABI 1.0 in this host: served; its 1.0 purge is offered, what 1.1 added (stats,
+// module metrics) is answered as unsupported and never called.
+TEST(ModuleMinorVersions, AModuleOfMinor0IsServedWithoutTheNewerCalls) {
+  TempDir dir;
+  const std::string tokens = dir.file("admin-tokens");
+  ASSERT_EQ(std::system(("echo admin-tok > " + tokens).c_str()), 0);
+  ServerProcess server({"--module", MINOR0_MODULE_PATH, "--token", "t=@a:x", "--admin-tokens-file",
+                        tokens, "--metrics-listen", "127.0.0.1:0"});
+  HttpClient client(server.base_url());
+  EXPECT_EQ(client.request("GET", "/_matrix/client/v3/room_keys/version", "", "t").status, 200);
+
+  auto stats = client.request("GET", "/_roomkeys/admin/v1/users/%40a%3Ax", "", "admin-tok");
+  EXPECT_EQ(stats.status, 501) << stats.body;
+  EXPECT_EQ(stats.json()["errcode"], "M_UNRECOGNIZED");
+  EXPECT_EQ(client.request("DELETE", "/_roomkeys/admin/v1/users/%40a%3Ax", "", "admin-tok").status,
+            200);
+  EXPECT_EQ(client.request("GET", "/_matrix/client/v3/room_keys/version", "", "t").status, 410);
+
+  const std::string& out = server.stdout_text();
+  const int port = std::stoi(out.substr(out.find("metrics on port ") + 16));
+  auto metrics = HttpClient("http://127.0.0.1:" + std::to_string(port)).request("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("roomkeys_http_requests_total"), std::string::npos);
+  EXPECT_EQ(metrics.body.find("roomkeys_db_"), std::string::npos);
+  EXPECT_EQ(server.stop(), 0);  // never aborted
+}
+
 }  // namespace
 }  // namespace roomkeys::testing

@@ -270,6 +270,66 @@ TEST_F(PluginTest, OperatorPurges) {
   EXPECT_EQ(desc_->purge_user(module_, {nullptr, 0}, &err), MXM_E_INVALID_ARG);
 }
 
+// ABI 1.1, as a new host sees it: the module's metrics and an operator's view of a user.
+TEST_F(PluginTest, MetricsAndUserStatsOfMinor1) {
+  ASSERT_GE(desc_->abi_minor, 1);
+  ASSERT_TRUE(MXM_HAS(desc_, mxm_module_desc, user_stats));
+  create_and_start();
+  const std::string key =
+      R"({"sessions":{"s":{"first_message_index":0,"forwarded_count":0,"is_verified":true,"session_data":"xyz"}}})";
+  call(MXM_POST, kVersion, R"({"algorithm":"a","auth_data":{"secret":"pk"}})");
+  call(MXM_PUT, kRoomKeys, key, {{"roomId", "!r:x"}}, {{"version", "1"}});
+
+  std::map<std::string, mxm_metric> metrics;
+  std::map<std::string, std::vector<uint64_t>> buckets;
+  ASSERT_EQ(desc_->collect_metrics(
+                module_,
+                [](void* ctx, const mxm_metric* m) {
+                  auto& self = *static_cast<std::map<std::string, mxm_metric>*>(ctx);
+                  self[std::string(m->name.ptr, m->name.len)] = *m;
+                },
+                &metrics),
+            MXM_OK);
+  for (const char* name : {"roomkeys_db_retries_total", "roomkeys_db_reconnects_total",
+                           "roomkeys_db_write_group_size", "roomkeys_db_connection_wait_seconds"}) {
+    EXPECT_EQ(metrics.count(name), 1u) << name;
+  }
+  EXPECT_EQ(metrics["roomkeys_db_retries_total"].type, MXM_METRIC_COUNTER);
+  const mxm_metric& groups = metrics["roomkeys_db_write_group_size"];
+  EXPECT_EQ(groups.type, MXM_METRIC_HISTOGRAM);
+  EXPECT_EQ(groups.count, 2u);  // two writes, one group each
+  EXPECT_GT(metrics["roomkeys_db_connection_wait_seconds"].count, 0u);
+
+  std::string json;
+  mxm_error err{};
+  const std::string user = "@alice:x";
+  const auto keep = [](void* ctx, mxm_str bytes) {
+    static_cast<std::string*>(ctx)->assign(bytes.ptr, bytes.len);
+  };
+  ASSERT_EQ(desc_->user_stats(module_, {user.data(), user.size()}, keep, &json, &err), MXM_OK)
+      << err.message;
+  const auto stats = nlohmann::json::parse(json);
+  EXPECT_EQ(stats["keys"], 1);
+  EXPECT_EQ(stats["bytes"], 5);  // "xyz" with its quotes
+  EXPECT_EQ(stats["versions"][0]["algorithm"], "a");
+  EXPECT_EQ(json.find("secret"), std::string::npos);  // no auth_data
+  ASSERT_EQ(desc_->user_stats(module_, {nullptr, 0}, keep, &json, &err), MXM_OK);
+  EXPECT_EQ(nlohmann::json::parse(json)["users"], 1);
+}
+
+// An old host (ABI 1.0) knows nothing of 1.1: it negotiates 1.0, hands over a 1.0-sized table
+// and reads only 1.0 fields. The module serves it all the same.
+TEST_F(PluginTest, AHostOfMinor0IsServed) {
+  auto entry = reinterpret_cast<mxm_entry_fn>(dlsym(library_, MXM_ENTRY_SYMBOL));
+  desc_ = entry(MXM_ABI_MAJOR, 0);
+  ASSERT_NE(desc_, nullptr);
+  host_.api.abi_minor = 0;
+  host_.api.struct_size = offsetof(mxm_host_api, respond_end) + sizeof(host_.api.respond_end);
+  create_and_start();
+  EXPECT_EQ(call(MXM_POST, kVersion, R"({"algorithm":"a","auth_data":{}})").status, 200);
+  EXPECT_EQ(call(MXM_GET, kVersion).status, 200);
+}
+
 TEST_F(PluginTest, RegistrationOutsideCreateIsRefusedByTheHost) {
   create_and_start();
   mxm_route route{};
