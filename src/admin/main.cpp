@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/stats_report.h"
 #include "admin/synapse_import.h"
 #include "admin/synapse_source.h"
 #include "common/config_file.h"
@@ -29,6 +30,9 @@ commands:
       Each user is imported whole or not at all. --dry-run writes nothing.
   purge-user USER_ID     delete all of a user's keys and mark their versions deleted
   purge-room ROOM_ID     delete a room's keys from every user's backups
+  stats [USER_ID]        what is stored: totals (users, versions, keys, bytes), or one user's
+                         versions with algorithm, key count, etag and deleted flag; never key
+                         material
 )";
 
 struct Command {
@@ -109,6 +113,14 @@ int purge_command(Repository& repository, const Command& command) {
   return 0;
 }
 
+int stats_command(Repository& repository, const Command& command) {
+  if (command.args.size() > 1 || (command.args.size() == 1 && command.args[0].empty())) {
+    return usage_error("stats takes at most one user id");
+  }
+  KeyBackupService service(repository, {});
+  return print_stats(service, command.args.empty() ? "" : command.args[0], stdout, stderr);
+}
+
 int run(int argc, char** argv) {
   Command command;
   if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
@@ -117,7 +129,7 @@ int run(int argc, char** argv) {
   }
   if (std::string error = parse(argc, argv, command); !error.empty()) return usage_error(error);
   const bool known = command.name == "import-synapse" || command.name == "purge-user" ||
-                     command.name == "purge-room";
+                     command.name == "purge-room" || command.name == "stats";
   if (!known) return usage_error("unknown command " + command.name);
 
   RepositoryOptions options;
@@ -137,6 +149,7 @@ int run(int argc, char** argv) {
     return 1;
   }
   if (command.name == "import-synapse") return import_command(*repository.value(), command.args);
+  if (command.name == "stats") return stats_command(*repository.value(), command);
   return purge_command(*repository.value(), command);
 }
 

@@ -349,6 +349,27 @@ TEST_P(SynapseImportTest, PurgeCommandsRemoveWhatTheyNameAndNothingElse) {
   EXPECT_EQ(admin({"--database", target_->url(), "purge-user"}).exit_status, 2);
 }
 
+// stats: totals and one user's versions, as text, without key material.
+TEST_P(SynapseImportTest, StatsShowWhatIsStoredWithoutKeyMaterial) {
+  write_synapse_backups();
+  ASSERT_EQ(import().exit_status, 0);
+  const AdminRun totals = admin({"--database", target_->url(), "stats"});
+  EXPECT_EQ(totals.exit_status, 0) << totals.output;
+  EXPECT_NE(totals.output.find("users         2\n"), std::string::npos) << totals.output;
+  EXPECT_NE(totals.output.find("(1 deleted)"), std::string::npos) << totals.output;
+  const AdminRun alice = admin({"--database", target_->url(), "stats", "@alice:x"});
+  EXPECT_EQ(alice.exit_status, 0) << alice.output;
+  EXPECT_NE(alice.output.find("user @alice:x: 3 versions, 4 keys"), std::string::npos)
+      << alice.output;
+  EXPECT_NE(alice.output.find(kAlgorithm), std::string::npos);
+  EXPECT_EQ(alice.output.find("\"k\""), std::string::npos) << alice.output;   // session data
+  EXPECT_EQ(alice.output.find("public"), std::string::npos) << alice.output;  // auth_data
+  EXPECT_EQ(admin({"--database", target_->url(), "stats", "@a:x", "@b:x"}).exit_status, 2);
+  const AdminRun nobody = admin({"--database", target_->url(), "stats", "@nobody:x"});
+  EXPECT_EQ(nobody.exit_status, 0);
+  EXPECT_NE(nobody.output.find("0 versions"), std::string::npos) << nobody.output;
+}
+
 TEST(SynapseImportCli, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(admin({"import-synapse"}).exit_status, 2);
   EXPECT_EQ(admin({"--database", "sqlite:/nonexistent/dir/x.db", "frobnicate"}).exit_status, 2);
