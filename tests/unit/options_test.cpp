@@ -40,6 +40,44 @@ TEST(Options, ReadsEveryFlag) {
   EXPECT_EQ(o.threads, 8);
 }
 
+TEST(Options, CompanionFlags) {
+  auto parsed =
+      parse({"--homeserver", "https://hs.example.org", "--homeserver-ca", "/ca.pem",
+             "--homeserver-timeout", "2.5", "--auth-cache-seconds", "0", "--auth-cache-entries",
+             "500", "--auth-max-concurrent", "4", "--auth-max-rate", "20", "--admin-tokens-file",
+             "/admin", "--metrics-listen", "127.0.0.1:9100"});
+  ASSERT_TRUE(parsed.options) << parsed.error;
+  const Options& o = *parsed.options;
+  EXPECT_EQ(o.homeserver, "https://hs.example.org");
+  EXPECT_EQ(o.homeserver_ca, "/ca.pem");
+  EXPECT_EQ(o.homeserver_timeout, 2.5);
+  EXPECT_EQ(o.auth_cache_seconds, 0);
+  EXPECT_EQ(o.auth_cache_entries, 500u);
+  EXPECT_EQ(o.auth_max_concurrent, 4u);
+  EXPECT_EQ(o.auth_max_rate, 20);
+  EXPECT_EQ(o.admin_tokens_file, "/admin");
+  EXPECT_EQ(o.metrics_listen, "127.0.0.1:9100");
+
+  const Options defaults = *parse({}).options;
+  EXPECT_EQ(defaults.auth_cache_seconds, 60);
+  EXPECT_EQ(defaults.homeserver_timeout, 5);
+  EXPECT_TRUE(defaults.homeserver.empty());
+  EXPECT_TRUE(defaults.admin_tokens_file.empty());
+  EXPECT_TRUE(defaults.metrics_listen.empty());
+
+  for (const std::vector<const char*>& bad :
+       std::vector<std::vector<const char*>>{{"--homeserver", "hs.example.org"},
+                                             {"--homeserver", "ftp://x"},
+                                             {"--homeserver-timeout", "0"},
+                                             {"--homeserver-timeout", "600"},
+                                             {"--auth-cache-seconds", "-1"},
+                                             {"--auth-max-concurrent", "0"},
+                                             {"--metrics-listen", "9100"},
+                                             {"--homeserver", "http://x", "--token", "t=@a:x"}}) {
+    EXPECT_FALSE(parse(bad).options) << bad[0] << " " << bad[1];
+  }
+}
+
 TEST(Options, Ipv6Listen) {
   auto parsed = parse({"--listen", "[::1]:9000"});
   ASSERT_TRUE(parsed.options);
