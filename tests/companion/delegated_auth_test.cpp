@@ -1,5 +1,7 @@
 // Every answer of the homeserver's whoami, as roomkeys-server passes it on to the client.
 #include <future>
+#include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "companion/companion_fixture.h"
@@ -106,6 +108,57 @@ TEST_F(DelegatedAuth, AStoppedHomeserverIs503UntilItReturns) {
   expect_error(call("GET", kVersionPath, ivan), 404, "M_NOT_FOUND");  // authenticated again
 }
 
+// The homeserver goes away under upload load and comes back: 503s while it is away, never a 500,
+// every acknowledged upload stored, and service resumes by itself.
+TEST_F(DelegatedAuth, AHomeserverStoppedMidLoadCostsNoKeys) {
+  start_roomkeys({"--auth-cache-seconds", "0", "--auth-max-rate", "0", "--threads", "4"});
+  const std::string rita = homeserver_.login("@rita:hs.test");
+  ASSERT_EQ(call("POST", kVersionPath, rita, kCreateBody).status, 200);
+  std::atomic<bool> done{false};
+  std::atomic<int> ok{0}, unavailable{0}, other{0};
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::vector<std::thread> devices;
+  for (int d = 0; d < 4; ++d) {
+    devices.emplace_back([&, d] {
+      HttpClient client(server_->base_url());
+      for (int i = 0; !done; ++i) {
+        const std::string session = "d" + std::to_string(d) + "s" + std::to_string(i);
+        const long status =
+            client.request("PUT", kKeysPath + "?version=1", one_key("!r:hs.test", session, 0), rita)
+                .status;
+        if (status == 200) {
+          ++ok;
+          std::lock_guard<std::mutex> lock(mutex);
+          acknowledged.push_back(session);
+        } else {
+          (status == 503 ? unavailable : other)++;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  homeserver_.stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  homeserver_.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  done = true;
+  for (auto& device : devices) device.join();
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_GT(unavailable.load(), 0);
+  EXPECT_GT(ok.load(), 0);
+  const auto keys = call("GET", kKeysPath + "?version=1", rita);
+  ASSERT_EQ(keys.status, 200);  // back by itself
+  const nlohmann::json body = keys.json();
+  const auto& sessions = body["rooms"]["!r:hs.test"]["sessions"];
+  for (const std::string& session : acknowledged)
+    EXPECT_TRUE(sessions.contains(session)) << session;
+  EXPECT_EQ(sessions.size(), acknowledged.size());  // nothing refused was written
+  EXPECT_EQ(call("GET", kVersionPath, rita).json().at("count"), acknowledged.size());
+  std::cout << "homeserver stopped mid-load: " << ok << " uploads acknowledged, " << unavailable
+            << " answered 503, " << other << " other\n";
+}
+
 TEST_F(DelegatedAuth, ApplicationServicesMasqueradeAsTheirUsers) {
   const std::string as = homeserver_.register_appservice("@bridge_");
   auto r = call("POST", kVersionPath + "?user_id=%40bridge_judy%3Ahs.test", as, kCreateBody);
@@ -205,6 +258,9 @@ TEST_F(DelegatedAuth, RandomTokensCannotFloodTheHomeserver) {
   // At most the burst (2 x 50) plus 50 per second reached the homeserver.
   EXPECT_LE(homeserver_.whoami_calls(), 100 + static_cast<int>(50 * seconds) + 5)
       << seconds << " s";
+  std::cout << "2000 requests with random tokens in " << seconds
+            << " s: " << homeserver_.whoami_calls() << " whoami calls, " << limited
+            << " answered 429, " << refused << " answered 401\n";
   // The flood did not lock out a user whose token is already known... and it ends: the
   // bucket refills.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
