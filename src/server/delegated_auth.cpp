@@ -1,6 +1,7 @@
 #include "server/delegated_auth.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace roomkeys::server {
 namespace {
@@ -135,7 +136,7 @@ std::optional<WhoamiAnswer> DelegatedAuth::admit() {
     budget_updated_ = now;
     if (budget_ < 1) {
       const double wait_s = (1 - budget_) / settings_.calls_per_second;
-      return over_bounds(std::max<int64_t>(1, static_cast<int64_t>(wait_s * 1000 + 0.5)));
+      return over_bounds(std::max<int64_t>(1, std::llround(wait_s * 1000)));
     }
   }
   if (!changed_.wait_for(lock, settings_.queue_wait,

@@ -12,7 +12,7 @@
 namespace roomkeys::server {
 namespace {
 
-constexpr size_t kMaxAnswerBytes = 64 * 1024;  // a whoami answer is a few hundred bytes
+constexpr size_t kMaxAnswerBytes = size_t{64} * 1024;  // a whoami answer is a few hundred bytes
 constexpr size_t kMaxErrorText = 1024;
 
 struct Transfer {
@@ -102,12 +102,12 @@ WhoamiAnswer rate_limited_answer(const nlohmann::json& body, std::string_view re
   int64_t seconds = 0;
   if (const auto ms = body.is_object() ? body.find("retry_after_ms") : body.end();
       ms != body.end() && ms->is_number_integer() && ms->get<int64_t>() >= 0) {
-    answer.retry_after_ms = std::min<int64_t>(ms->get<int64_t>(), 24 * 3600 * 1000);
+    answer.retry_after_ms = std::min<int64_t>(ms->get<int64_t>(), int64_t{24} * 3600 * 1000);
   } else if (auto [end, error] = std::from_chars(retry_after.data(),
                                                  retry_after.data() + retry_after.size(), seconds);
              error == std::errc() && end == retry_after.data() + retry_after.size() &&
              seconds >= 0) {
-    answer.retry_after_ms = std::min<int64_t>(seconds, 24 * 3600) * 1000;
+    answer.retry_after_ms = std::min<int64_t>(seconds, int64_t{24} * 3600) * 1000;
   }
   return answer;
 }

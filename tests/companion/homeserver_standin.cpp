@@ -100,7 +100,7 @@ void HomeserverStandin::start() {
 }
 
 std::string HomeserverStandin::login(const std::string& user_id, bool guest) {
-  const std::string token = "syt_" + random_string(32);
+  std::string token = "syt_" + random_string(32);
   std::lock_guard<std::mutex> lock(mutex_);
   tokens_[token] = Token{user_id, "DEV" + random_string(6), guest, false, ""};
   return token;
@@ -129,10 +129,9 @@ void HomeserverStandin::deactivate(const std::string& user_id) {
 }
 
 std::string HomeserverStandin::register_appservice(const std::string& user_prefix) {
-  const std::string token = "as_" + random_string(32);
+  std::string token = "as_" + random_string(32);
   std::lock_guard<std::mutex> lock(mutex_);
-  tokens_[token] = Token{user_prefix + "bridgebot:" + user_prefix.substr(user_prefix.find(':') + 1),
-                         "", false, false, user_prefix};
+  tokens_[token] = Token{user_prefix + "bot:hs.test", "", false, false, user_prefix};
   return token;
 }
 

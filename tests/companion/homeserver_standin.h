@@ -37,7 +37,8 @@ class HomeserverStandin {
   void soft_logout(const std::string& token);   // 401 M_UNKNOWN_TOKEN, soft_logout true
   void lock(const std::string& user_id);        // 401 M_USER_LOCKED, soft_logout true
   void deactivate(const std::string& user_id);  // every token of the user is gone
-  // An application service token whose users are those starting with `user_prefix`.
+  // An application service token whose users are those starting with `user_prefix` (its own
+  // sender is user_prefix + "bot:hs.test").
   std::string register_appservice(const std::string& user_prefix);
 
   void set_mode(Mode mode, int64_t retry_after_ms = 0);

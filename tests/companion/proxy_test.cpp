@@ -29,7 +29,7 @@ std::string recipe(const std::string& file, int roomkeys_port, int homeserver_po
 
 // nginx in the foreground as one process, everything in `dir`; `server_blocks` go into http{}.
 std::unique_ptr<ChildProcess> start_nginx(const TempDir& dir, const std::string& server_blocks) {
-  const std::string d = dir.path();
+  const std::string& d = dir.path();
   std::ofstream(dir.file("nginx.conf"))
       << "daemon off;\nmaster_process off;\nworker_processes 1;\npid " << d << "/nginx.pid;\n"
       << "error_log " << d << "/nginx-error.log info;\nevents { worker_connections 256; }\n"

@@ -1,10 +1,8 @@
 /* Deliberately broken modules, one per BROKEN_* definition, each refused or contained by a
  * correct host. Built as separate shared objects by tests/abi/CMakeLists.txt. */
-#include <roomkeys/mxm_module.h>
 #include <stdio.h>
-#include <string.h>
 
-static const char kPath[] = "/_matrix/client/v3/room_keys/version";
+#include "one_route_module.h"
 
 /* Answers nothing: the host must answer 500 itself. */
 static void silent_handler(void* data, const mxm_request* req, mxm_responder* resp) {
@@ -14,34 +12,16 @@ static void silent_handler(void* data, const mxm_request* req, mxm_responder* re
 }
 
 static mxm_status create(const mxm_host_api* api, mxm_module** out, mxm_error* err) {
-  static int instance;
-  mxm_route route;
 #ifdef BROKEN_CREATE_FAILS
   (void)api;
   (void)out;
   snprintf(err->message, sizeof err->message, "this module always fails to create");
   return MXM_E_CONFIG;
+#else
+  (void)err;
+  return create_with_route(api, out, silent_handler);
 #endif
-  (void)err;
-  memset(&route, 0, sizeof route);
-  route.struct_size = (uint32_t)sizeof route;
-  route.method = MXM_GET;
-  route.path_template.ptr = kPath;
-  route.path_template.len = sizeof kPath - 1;
-  route.flags = MXM_ROUTE_REQUIRES_AUTH;
-  route.handler = silent_handler;
-  api->register_route(api->host, &route);
-  *out = (mxm_module*)&instance;
-  return MXM_OK;
 }
-
-static mxm_status start(mxm_module* m, mxm_error* err) {
-  (void)m;
-  (void)err;
-  return MXM_OK;
-}
-static void stop(mxm_module* m) { (void)m; }
-static void destroy(mxm_module* m) { (void)m; }
 
 static const mxm_module_desc kDesc = {sizeof(mxm_module_desc),
 #ifdef BROKEN_WRONG_MAGIC

@@ -1,15 +1,13 @@
 /* A module built against ABI 1.0: its descriptor ends after purge_room and says minor 0. A host
  * of a newer minor must serve it and never touch what lies beyond its struct_size -- here the
  * 1.1 functions are set to ones that abort, so a host that called them would crash the test. */
-#include <roomkeys/mxm_module.h>
 #include <stdlib.h>
-#include <string.h>
 
-static const char kPath[] = "/_matrix/client/v3/room_keys/version";
+#include "one_route_module.h"
+
 static const char kBody[] = "{\"minor\":0}";
 static int purged_users;
 
-static void answer(void* data, const mxm_request* req, mxm_responder* resp);
 static const mxm_host_api* host;
 
 static void answer(void* data, const mxm_request* req, mxm_responder* resp) {
@@ -21,29 +19,10 @@ static void answer(void* data, const mxm_request* req, mxm_responder* resp) {
 }
 
 static mxm_status create(const mxm_host_api* api, mxm_module** out, mxm_error* err) {
-  static int instance;
-  mxm_route route;
   (void)err;
   host = api;
-  memset(&route, 0, sizeof route);
-  route.struct_size = (uint32_t)sizeof route;
-  route.method = MXM_GET;
-  route.path_template.ptr = kPath;
-  route.path_template.len = sizeof kPath - 1;
-  route.flags = MXM_ROUTE_REQUIRES_AUTH;
-  route.handler = answer;
-  api->register_route(api->host, &route);
-  *out = (mxm_module*)&instance;
-  return MXM_OK;
+  return create_with_route(api, out, answer);
 }
-
-static mxm_status start(mxm_module* m, mxm_error* err) {
-  (void)m;
-  (void)err;
-  return MXM_OK;
-}
-static void stop(mxm_module* m) { (void)m; }
-static void destroy(mxm_module* m) { (void)m; }
 
 static mxm_status purge_user(mxm_module* m, mxm_str user_id, mxm_error* err) {
   (void)m;
