@@ -3,6 +3,7 @@
 #include <charconv>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "abi_responder.h"
 
@@ -30,14 +31,21 @@ Result<ModuleConfig> read_module_config(const mxm_host_api& api) {
   if (auto database = lookup(api, "database"); database && !database->empty()) {
     config.database_url = *database;
   }
-  if (auto pool = lookup(api, "pool_size")) {
-    size_t size = 0;
-    auto [end, error] = std::from_chars(pool->data(), pool->data() + pool->size(), size);
-    if (error != std::errc() || end != pool->data() + pool->size() || size == 0 || size > 1024) {
-      return Status::error(Status::Code::kInvalidArgument,
-                           "pool_size must be a whole number from 1 to 1024");
+  for (const auto& [key, target, min, max] :
+       {std::tuple{"pool_size", &config.pool_size, size_t{1}, size_t{1024}},
+        std::tuple{"sqlite_cache_mb", &config.sqlite_cache_mb, size_t{1}, size_t{65536}},
+        std::tuple{"sqlite_mmap_mb", &config.sqlite_mmap_mb, size_t{0}, size_t{1} << 20}}) {
+    if (auto text = lookup(api, key)) {
+      size_t value = 0;
+      auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+      if (error != std::errc() || end != text->data() + text->size() || value < min ||
+          value > max) {
+        return Status::error(Status::Code::kInvalidArgument,
+                             std::string(key) + " must be a whole number from " +
+                                 std::to_string(min) + " to " + std::to_string(max));
+      }
+      *target = value;
     }
-    config.pool_size = size;
   }
   if (auto algorithms = lookup(api, "allowed_algorithms")) {
     std::istringstream list(*algorithms);

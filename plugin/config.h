@@ -15,6 +15,8 @@ struct ModuleConfig {
   std::string database_url = "sqlite:roomkeys.db";  // "database"
   size_t pool_size = 8;                             // "pool_size"
   std::vector<std::string> allowed_algorithms;      // "allowed_algorithms", comma-separated
+  size_t sqlite_cache_mb = 128;                     // "sqlite_cache_mb": the writer's page cache
+  size_t sqlite_mmap_mb = 2048;                     // "sqlite_mmap_mb": memory-mapped reads
 };
 
 // kInvalidArgument naming the setting when a value is unusable.

@@ -195,6 +195,8 @@ mxm_status create(const mxm_host_api* api, mxm_module** out, mxm_error* err) {
     options.pool_size = config.value().pool_size;
     options.log_error = [api](std::string_view message) { log(*api, MXM_LOG_ERROR, message); };
     options.metrics = &m->metrics;
+    options.sqlite.writer_cache_mb = config.value().sqlite_cache_mb;
+    options.sqlite.mmap_mb = config.value().sqlite_mmap_mb;
     auto repository = open_soci_repository(options);
     if (!repository.is_ok()) {
       set_error(err, repository.status().message());

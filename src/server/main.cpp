@@ -40,6 +40,8 @@ std::map<std::string, std::string> module_config(const Options& options) {
   std::map<std::string, std::string> config{{"database", options.database}};
   config["pool_size"] =
       std::to_string(options.pool_size ? options.pool_size : static_cast<size_t>(options.threads));
+  if (!options.sqlite_cache_mb.empty()) config["sqlite_cache_mb"] = options.sqlite_cache_mb;
+  if (!options.sqlite_mmap_mb.empty()) config["sqlite_mmap_mb"] = options.sqlite_mmap_mb;
   if (!options.allowed_algorithms.empty()) {
     config["allowed_algorithms"] = options.allowed_algorithms;
   }

@@ -91,6 +91,14 @@ ParsedOptions parse_args(const std::vector<std::string>& args) {
       ok = parse_number<int>(value, options.threads, 1, 256);
     } else if (flag == "--pool-size") {
       ok = parse_number<size_t>(value, options.pool_size, 1, 1024);
+    } else if (flag == "--sqlite-cache-mb") {
+      size_t mb = 0;
+      ok = parse_number<size_t>(value, mb, 1, 65536);
+      options.sqlite_cache_mb = value;
+    } else if (flag == "--sqlite-mmap-mb") {
+      size_t mb = 0;
+      ok = parse_number<size_t>(value, mb, 0, size_t{1} << 20);
+      options.sqlite_mmap_mb = value;
     } else if (flag == "--allowed-algorithms") {
       options.allowed_algorithms = value;
     } else if (flag == "--rate-limit") {
@@ -171,6 +179,10 @@ module through its C ABI.
   --max-body-bytes N        largest request body accepted (default 16777216)
   --threads N               HTTP worker threads (default 4)
   --pool-size N             database connections (default: as many as threads)
+  --sqlite-cache-mb N       SQLite: page cache of the writing connection, which keeps the key
+                            index hot for large uploads (default 128)
+  --sqlite-mmap-mb N        SQLite: how much of the file is read through a memory map (default
+                            2048; 0: off)
   --allowed-algorithms A,B  accept only these backup algorithms (default: any)
   --rate-limit N            per-user limit in requests per second (default 0: none)
   --rate-burst N            requests a user may send at once (default: twice the rate)

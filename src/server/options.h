@@ -19,6 +19,8 @@ struct Options {
   size_t max_body_bytes = 16 * 1024 * 1024;
   int threads = 4;
   size_t pool_size = 0;            // 0: as many connections as threads
+  std::string sqlite_cache_mb;     // empty: the module's default
+  std::string sqlite_mmap_mb;      // empty: the module's default
   std::string allowed_algorithms;  // comma-separated; empty accepts any
   double rate_limit = 0;           // requests per second per user; 0: no limit
   double rate_burst = 0;           // 0: twice the rate (at least 1)

@@ -14,13 +14,24 @@
 
 namespace roomkeys {
 
+// Memory the SQLite backend may use (settings sqlite_cache_mb and sqlite_mmap_mb).
+struct SqliteTuning {
+  // The page cache of the one connection that writes: it holds the hot part of the key index
+  // (about 100 bytes a key), so large uploads into large backups stay fast. Anonymous memory.
+  size_t writer_cache_mb = 128;
+  // How much of the file is read through a memory map (page-cache memory shared with the
+  // kernel, not the process's own); 0 turns it off. SQLite caps it (2 GiB in Debian's build).
+  size_t mmap_mb = 2048;
+};
+
 struct Backend {
   DatabaseUrl::Backend kind;
   const soci::backend_factory* factory;
   std::string connect_string;
   const SqlDialect* dialect;
   const std::vector<Migration>* migrations;
-  std::vector<std::string> on_connect;  // after every (re)connect
+  std::vector<std::string> on_connect;         // after every (re)connect
+  std::vector<std::string> writer_on_connect;  // after those, on the dedicated writer (SQLite)
   // The database takes one writer at a time (SQLite): writers of this process commit in groups
   // (see write_queue.h) and otherwise queue on a mutex, waking the moment the previous one
   // commits, instead of polling the file lock in sleeps of up to 100 ms (SQLite's busy handler)
@@ -28,8 +39,8 @@ struct Backend {
   // timeout.
   bool one_writer = false;
 
-  // Runs on_connect on a freshly opened or reconnected session.
-  void configure(soci::session& sql) const;
+  // Runs on_connect (and writer_on_connect for the writer) on a fresh or reconnected session.
+  void configure(soci::session& sql, bool writer = false) const;
 };
 
 // A value for a keyword=value connection string (SOCI's and libpq's alike): quoted, with ' and
@@ -37,6 +48,6 @@ struct Backend {
 std::string quote_connection_value(const std::string& value);
 
 // kInvalidArgument when the URL cannot be used as a connection string.
-Result<Backend> backend_for(const DatabaseUrl& url);
+Result<Backend> backend_for(const DatabaseUrl& url, const SqliteTuning& tuning = {});
 
 }  // namespace roomkeys

@@ -15,8 +15,14 @@ namespace roomkeys {
 
 class ConnectionPool {
  public:
-  ConnectionPool(const Backend& backend, size_t size, StorageMetrics& metrics)
-      : backend_(backend), pool_(size), broken_(size, 0), statements_(size), metrics_(metrics) {}
+  // `writer`: the connections are configured as the writer (Backend::writer_on_connect).
+  ConnectionPool(const Backend& backend, size_t size, StorageMetrics& metrics, bool writer = false)
+      : backend_(backend),
+        pool_(size),
+        broken_(size, 0),
+        statements_(size),
+        metrics_(metrics),
+        writer_(writer) {}
 
   // Opens every connection; throws soci::soci_error when the database cannot be reached.
   void open_all();
@@ -52,6 +58,7 @@ class ConnectionPool {
   // Per pooled connection, destroyed before the pool closes the connections.
   std::vector<StatementCache> statements_;
   StorageMetrics& metrics_;
+  bool writer_;
 };
 
 }  // namespace roomkeys

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "storage/backend.h"
@@ -12,6 +13,7 @@
 #include "storage/migrations.h"
 #include "storage/soci_transaction.h"
 #include "storage/sql_errors.h"
+#include "storage/wal_checkpointer.h"
 #include "storage/write_queue.h"
 
 namespace roomkeys {
@@ -38,11 +40,15 @@ class SociRepository final : public Repository {
         url_(std::move(url)),
         metrics_(metrics ? *metrics : own_metrics_),
         pool_(backend_, pool_size, metrics_),
-        log_error_(std::move(log_error)) {}
+        log_error_(std::move(log_error)) {
+    if (backend_.one_writer) write_pool_.emplace(backend_, 1, metrics_, /*writer=*/true);
+  }
 
   Status connect() {
     try {
       pool_.open_all();
+      if (write_pool_) write_pool_->open_all();
+      if (backend_.one_writer) checkpointer_.emplace(backend_, log_error_);
     } catch (const soci::soci_error& e) {
       return Status::error(Status::Code::kUnavailable, "cannot open database " + url_.describe() +
                                                            ": " + e.get_error_message());
@@ -63,9 +69,9 @@ class SociRepository final : public Repository {
       bool retry = false;
       if (grouped) {
         std::lock_guard<std::mutex> writer(writer_);
-        status = run_once(mode, work, retry);
+        status = run_once(*write_pool_, mode, work, retry);
       } else {
-        status = run_once(mode, work, retry);
+        status = run_once(pool_, mode, work, retry);
       }
       if (!retry) return status;
       metrics_.retries.fetch_add(1, std::memory_order_relaxed);
@@ -101,8 +107,8 @@ class SociRepository final : public Repository {
   }
 
  private:
-  Status run_once(Mode mode, const Work& work, bool& retry) {
-    Lease lease(pool_);
+  Status run_once(ConnectionPool& pool, Mode mode, const Work& work, bool& retry) {
+    Lease lease(pool);
     soci::session& sql = lease.session();
     bool committing = false;
     try {
@@ -145,7 +151,7 @@ class SociRepository final : public Repository {
   void run_group(const std::vector<WriteQueue::Entry*>& group) {
     metrics_.write_group_size.observe(static_cast<double>(group.size()));
     std::lock_guard<std::mutex> writer(writer_);
-    Lease lease(pool_);
+    Lease lease(*write_pool_);
     soci::session& sql = lease.session();
     try {
       lease.ensure_connected();
@@ -180,7 +186,11 @@ class SociRepository final : public Repository {
   StorageMetrics own_metrics_;  // counted into when the caller wants none
   StorageMetrics& metrics_;
   ConnectionPool pool_;
-  std::mutex writer_;  // see Backend::one_writer
+  // One writer at a time (Backend::one_writer): all writes use this one connection, whose page
+  // cache then stays warm; reads use pool_.
+  std::optional<ConnectionPool> write_pool_;
+  std::mutex writer_;                            // see Backend::one_writer
+  std::optional<WalCheckpointer> checkpointer_;  // SQLite; stopped before the pools close
   WriteQueue write_queue_{kMaxWriteGroup};
   std::function<void(std::string_view)> log_error_;
 };
@@ -193,7 +203,7 @@ Result<std::unique_ptr<Repository>> open_soci_repository(const RepositoryOptions
   if (options.pool_size == 0) {
     return Status::error(Status::Code::kInvalidArgument, "pool size must be at least 1");
   }
-  auto backend = backend_for(url.value());
+  auto backend = backend_for(url.value(), options.sqlite);
   if (!backend.is_ok()) return backend.status();
   auto repository =
       std::make_unique<SociRepository>(std::move(backend.value()), url.value(), options.pool_size,

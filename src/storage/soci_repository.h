@@ -8,6 +8,7 @@
 
 #include "common/status.h"
 #include "core/repository.h"
+#include "storage/backend.h"
 #include "storage/storage_metrics.h"
 
 namespace roomkeys {
@@ -19,6 +20,7 @@ struct RepositoryOptions {
   std::function<void(std::string_view)> log_error;
   // Counted into when set; must outlive the repository.
   StorageMetrics* metrics = nullptr;
+  SqliteTuning sqlite;
 };
 
 // Connects the whole pool; kUnavailable or kInvalidArgument with a message fit for an operator.

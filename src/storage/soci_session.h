@@ -12,6 +12,7 @@
 namespace roomkeys {
 
 // Throws soci::soci_error when the database cannot be reached.
-std::unique_ptr<soci::session> open_soci_session(const DatabaseUrl& url);
+// `writer`: configured as the repository's writer connection (SQLite: its larger page cache).
+std::unique_ptr<soci::session> open_soci_session(const DatabaseUrl& url, bool writer = false);
 
 }  // namespace roomkeys

@@ -289,9 +289,13 @@ StoreTotals SociTransaction::totals() {
 std::vector<std::string> SociTransaction::users_holding_room(const std::string& room_id) {
   std::vector<std::string> users;
   std::string user_id;
-  soci::statement st = (sql_.prepare << "SELECT DISTINCT user_id FROM rk_keys WHERE room_id = "
-                                        ":room_id ORDER BY user_id",
-                        into(user_id), use(room_id));
+  // One seek into the key index per version: no index by room is kept (sql/sqlite/0002), so
+  // that uploads maintain one random-order index, not two.
+  soci::statement st =
+      (sql_.prepare << "SELECT v.user_id FROM rk_versions v WHERE EXISTS (SELECT 1 FROM rk_keys k"
+                       " WHERE k.user_id = v.user_id AND k.version = v.version AND k.room_id = "
+                       ":room_id) GROUP BY v.user_id ORDER BY v.user_id",
+       into(user_id), use(room_id));
   st.execute(false);
   while (st.fetch()) users.push_back(user_id);
   return users;

@@ -341,7 +341,7 @@ TEST_F(PluginTest, MigrateTwiceIsANoOp) {
   create_and_start();
   mxm_error err{};
   EXPECT_EQ(host_.storages[0].migrate(module_, &err), MXM_OK);
-  EXPECT_EQ(host_.storages[0].schema_version, 1u);
+  EXPECT_EQ(host_.storages[0].schema_version, 2u);
 }
 
 TEST_F(PluginTest, BadConfigurationFailsCreateWithAMessage) {

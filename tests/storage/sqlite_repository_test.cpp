@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/key_backup_service.h"
+#include "storage/migrations.h"
 #include "storage/soci_repository.h"
 #include "storage/temp_dir.h"
 
@@ -38,11 +40,48 @@ TEST(SqliteRepository, MigrationsAreRecordedAndRunOnce) {
   int rows = 0, version = 0;
   sql << "SELECT COUNT(*), MAX(version) FROM rk_schema_version", soci::into(rows),
       soci::into(version);
-  EXPECT_EQ(rows, 1);
-  EXPECT_EQ(version, 1);
+  EXPECT_EQ(rows, 2);
+  EXPECT_EQ(version, 2);
   std::string journal;
   sql << "PRAGMA journal_mode", soci::into(journal);
   EXPECT_EQ(journal, "wal");
+}
+
+// A database of schema 1 (keys clustered by key) moves to schema 2 (keys in arrival order, one
+// unique index) with every key, version and count intact.
+TEST(SqliteRepository, Schema1DatabasesKeepEveryKeyThroughMigration2) {
+  TempDir dir;
+  const std::string path = dir.file("old.db");
+  {
+    soci::session sql(soci::sqlite3, "db=" + path);
+    for (const std::string& statement : split_sql_statements(sqlite_migrations().at(0).sql)) {
+      sql << statement;
+    }
+    sql << "CREATE TABLE rk_schema_version (version INTEGER NOT NULL PRIMARY KEY, name "
+           "VARCHAR(255) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)";
+    sql << "INSERT INTO rk_schema_version (version, name) VALUES (1, '0001_initial')";
+    sql << "INSERT INTO rk_users VALUES ('@a:x', 3)";
+    sql << "INSERT INTO rk_versions VALUES ('@a:x', 3, 'alg', '{}', 7, 2, 0)";
+    sql << "INSERT INTO rk_keys VALUES ('@a:x', 3, '!r:x', 's1', 1, 0, 1, '{\"d\":1}')";
+    sql << "INSERT INTO rk_keys VALUES ('@a:x', 3, '!q:x', 's+/=', 0, 2, 0, '{\"d\":2}')";
+  }
+  auto repository = open("sqlite:" + path);
+  ASSERT_TRUE(repository);
+  ASSERT_TRUE(repository->migrate().is_ok());
+  KeyBackupService service(*repository, {});
+  auto version = service.get_version("@a:x", std::nullopt);
+  ASSERT_TRUE(version.is_ok());
+  EXPECT_EQ(version.value().count, 2);
+  EXPECT_EQ(version.value().etag, 7);
+  auto key = service.get_key("@a:x", std::nullopt, "!q:x", "s+/=");
+  ASSERT_TRUE(key.is_ok()) << key.status().message();
+  EXPECT_EQ(key.value().session_data, R"({"d":2})");
+  EXPECT_EQ(key.value().rank.forwarded_count, 2);
+  EXPECT_EQ(service.create_version("@a:x", "alg", "{}").value(), 4);  // ids never reused
+  // A second key for the same session is still refused by the unique index (an upsert).
+  soci::session sql(soci::sqlite3, "db=" + path);
+  EXPECT_THROW(sql << "INSERT INTO rk_keys VALUES ('@a:x', 3, '!r:x', 's1', 0, 0, 0, '{}')",
+               soci::soci_error);
 }
 
 TEST(SqliteRepository, AcceptsTheSlashSlashForm) {
