@@ -21,15 +21,8 @@ cmake --build "$build" -j"$(nproc)" >/dev/null
 bin=$build/bin
 work=$build/growth
 rm -rf "$work" && mkdir -p "$work"
-mariadb_dir=$work/mariadb
-mariadb_port=${RK_MARIADB_PORT:-33417}
-mariadb_url="mysql://roomkeys:r00m%3Akeys%2Fp%40ss%25@127.0.0.1:$mariadb_port"
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  bash tests/mariadb/mariadb-test-server.sh stop "$mariadb_dir" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+default_mariadb_port=33417
+source bench/mariadb_and_server.sh
 
 url_of() {  # url_of BACKEND NAME -> a fresh database
   if [[ $1 == sqlite ]]; then echo "sqlite:$work/$2.db"; return; fi

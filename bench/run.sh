@@ -25,15 +25,8 @@ rm -rf "$work"
 mkdir -p "$work"
 export RK_LUA_DIR=$root/bench/lua RK_TOKEN=bench-token
 
-mariadb_dir=$work/mariadb
-mariadb_port=${RK_MARIADB_PORT:-33416}
-mariadb_url="mysql://roomkeys:r00m%3Akeys%2Fp%40ss%25@127.0.0.1:$mariadb_port"
-server_pid=""
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  bash tests/mariadb/mariadb-test-server.sh stop "$mariadb_dir" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+default_mariadb_port=33416
+source bench/mariadb_and_server.sh
 
 rows=()  # "backend|figure|value|limit|ratio|target"
 row() { rows+=("$1|$2|$3|$4|$5|$6"); printf '  %-40s %14s %14s %8s  (%s)\n' "$2" "$3" "$4" "$5" "$6"; }
