@@ -10,7 +10,7 @@ foreach(file IN LISTS files)
   file(READ "${SQL_DIR}/${file}" text)
   string(APPEND entries "    {${number}, \"${name}\", R\"roomkeys_sql(${text})roomkeys_sql\"},\n")
 endforeach()
-file(WRITE "${OUTPUT}.tmp"
+file(WRITE "${OUTPUT}"
 "// Generated from sql/${BACKEND}/ by cmake/EmbedSql.cmake; do not edit.
 #include \"storage/migrations.h\"
 
@@ -24,4 +24,3 @@ ${entries}  };
 
 }  // namespace roomkeys
 ")
-file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
