@@ -135,6 +135,10 @@ int run(int argc, char** argv) {
   RepositoryOptions options;
   options.database_url = command.database;
   options.pool_size = 1;
+  // One pass in key order needs no large cache, and a memory map would count the whole file
+  // into the tool's resident memory: the tool stays small beside a running server.
+  options.sqlite.writer_cache_mb = 16;
+  options.sqlite.mmap_mb = 0;
   options.log_error = [](std::string_view message) {
     std::cerr << "roomkeys-admin: " << message << "\n";
   };
