@@ -84,9 +84,8 @@ bool AdminApi::authorised(const Pistache::Http::Request& request) const {
 }
 
 void AdminApi::serve(const Pistache::Http::Request& request,
-                     Pistache::Http::ResponseWriter& response) {
+                     Pistache::Http::ResponseWriter& response, const std::string& route) {
   const std::string& raw_path = request.resource();
-  const std::string route = route_of(raw_path);
   const auto segments = split_path(raw_path.substr(kPrefix.size() - 1));
   const bool known = route != kPrefix + "unknown";
   if (!known)

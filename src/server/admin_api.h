@@ -27,7 +27,9 @@ class AdminApi {
 
   // The route template of an admin path ("" when `raw_path` is not one), for metrics.
   static std::string route_of(const std::string& raw_path);
-  void serve(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter& response);
+  // `route`: what route_of said of this request's path.
+  void serve(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter& response,
+             const std::string& route);
 
  private:
   bool authorised(const Pistache::Http::Request& request) const;

@@ -59,9 +59,13 @@ std::vector<mxm_kv> to_kv(const std::vector<std::pair<std::string, std::string>>
   return kv;
 }
 
-// ?user_id= (an application service masquerading as one of its users), decoded.
-std::optional<std::string> user_id_param(const Pistache::Http::Request& request) {
-  if (auto raw = request.query().get("user_id")) return percent_decode(*raw);
+// ?user_id= (an application service masquerading as one of its users), from the decoded query.
+std::optional<std::string_view> user_id_param(
+    const std::optional<std::vector<std::pair<std::string, std::string>>>& query) {
+  if (!query) return std::nullopt;
+  for (const auto& [key, value] : *query) {
+    if (key == "user_id") return std::string_view(value);
+  }
   return std::nullopt;
 }
 
@@ -128,7 +132,7 @@ void HttpHandler::serve(const Pistache::Http::Request& request, ResponseWriter& 
   if (admin_ != nullptr) {
     if (std::string admin_route = AdminApi::route_of(raw_path); !admin_route.empty()) {
       route = std::move(admin_route);
-      return admin_->serve(request, response);
+      return admin_->serve(request, response, route);
     }
   }
   const auto method = to_abi(request.method());
@@ -145,11 +149,11 @@ void HttpHandler::serve(const Pistache::Http::Request& request, ResponseWriter& 
   }
   route = route_template(*match.route);
 
+  const auto query = decode_query(request.query());
   AuthResult auth;
   if ((match.route->flags & MXM_ROUTE_REQUIRES_AUTH) != 0) {
     const auto authorization = authorization_header(request);
-    const auto masquerade = user_id_param(request);
-    auth = auth_->authenticate({view_of(authorization), view_of(masquerade)});
+    auth = auth_->authenticate({view_of(authorization), user_id_param(query)});
     if (!auth.ok()) {
       return send_auth_failure(response, auth);
     }
@@ -164,7 +168,6 @@ void HttpHandler::serve(const Pistache::Http::Request& request, ResponseWriter& 
     return send_error(response, Code::Request_Entity_Too_Large, "M_TOO_LARGE",
                       "The request body is too large");
   }
-  const auto query = decode_query(request.query());
   if (match.kind == RouteMatch::Kind::kBadEncoding || !query) {
     return send_error(response, Code::Bad_Request, "M_INVALID_PARAM",
                       "Invalid percent-encoding or UTF-8 in the request path or query");

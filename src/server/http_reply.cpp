@@ -63,9 +63,9 @@ void send_auth_failure(Pistache::Http::ResponseWriter& writer, const AuthResult&
 }
 
 void send_rate_limited(Pistache::Http::ResponseWriter& writer, int64_t wait_ms) {
-  writer.headers().add(std::make_shared<RetryAfter>((wait_ms + 999) / 1000));
-  send_error(writer, static_cast<Pistache::Http::Code>(429), "M_LIMIT_EXCEEDED",
-             "Too many requests", ",\"retry_after_ms\":" + std::to_string(wait_ms));
+  AuthResult limited = AuthResult::failure(429, "M_LIMIT_EXCEEDED", "Too many requests");
+  limited.retry_after_ms = wait_ms;
+  send_auth_failure(writer, limited);
 }
 
 }  // namespace roomkeys::server
