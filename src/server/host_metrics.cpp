@@ -54,9 +54,25 @@ HostMetrics::HostMetrics() : registry_(std::make_shared<prometheus::Registry>())
                            "Requests answered 429 by roomkeys, by reason (user: the per-user "
                            "limit, auth: the bound on homeserver calls)")
                        .Register(*registry_);
+  connections_open_ = &BuildGauge()
+                            .Name("roomkeys_http_connections_open")
+                            .Help("Client connections open now (refused ones not counted)")
+                            .Register(*registry_)
+                            .Add({});
+  connections_closed_ = &BuildCounter()
+                             .Name("roomkeys_http_connections_closed_total")
+                             .Help(
+                                 "Client connections closed by roomkeys, by reason (refused, "
+                                 "malformed, header_timeout, body_timeout, idle_timeout, "
+                                 "send_timeout, linger)")
+                             .Register(*registry_);
 }
 
 HostMetrics::~HostMetrics() = default;
+
+void HostMetrics::connection_closed(const std::string& reason) {
+  connections_closed_->Add({{"reason", reason}}).Increment();
+}
 
 std::string HostMetrics::listen(const std::string& host_port) {
   try {

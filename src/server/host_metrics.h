@@ -35,6 +35,10 @@ class HostMetrics {
   void homeserver_call(const std::string& outcome, double seconds);
   // reason: user (the per-user limit), auth (the bound on homeserver calls).
   void rate_limited(const std::string& reason);
+  prometheus::Gauge& connections_open() { return *connections_open_; }
+  // reason: refused (over the connection cap), malformed (the framing error answered before
+  // closing), header_timeout, body_timeout, idle_timeout, send_timeout, linger.
+  void connection_closed(const std::string& reason);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -48,6 +52,8 @@ class HostMetrics {
   prometheus::Family<prometheus::Counter>* homeserver_calls_;
   prometheus::Histogram* homeserver_seconds_;
   prometheus::Family<prometheus::Counter>* rate_limited_;
+  prometheus::Gauge* connections_open_;
+  prometheus::Family<prometheus::Counter>* connections_closed_;
 };
 
 }  // namespace roomkeys::server

@@ -112,7 +112,14 @@ void HttpHandler::onRequest(const Pistache::Http::Request& request, ResponseWrit
   int status = 0;
   {
     InFlightGauge in_flight(metrics_->in_flight());
-    serve(request, response, route, status);
+    try {
+      serve(request, response, route, status);
+    } catch (const std::exception& e) {
+      // Never Pistache's 500 with the exception's text: a Matrix error, and the log says why.
+      spdlog::error("request failed in the host: {}", e.what());
+      status = 500;
+      send_error(response, Code::Internal_Server_Error, "M_UNKNOWN", "Internal server error");
+    }
   }
   if (status == 0) status = static_cast<int>(response.getResponseCode());
   metrics_->request_done(
@@ -163,10 +170,6 @@ void HttpHandler::serve(const Pistache::Http::Request& request, ResponseWriter& 
       metrics_->rate_limited("user");
       return send_rate_limited(response, wait_ms);
     }
-  }
-  if (request.body().size() > max_body_bytes_) {
-    return send_error(response, Code::Request_Entity_Too_Large, "M_TOO_LARGE",
-                      "The request body is too large");
   }
   if (match.kind == RouteMatch::Kind::kBadEncoding || !query) {
     return send_error(response, Code::Bad_Request, "M_INVALID_PARAM",

@@ -1,6 +1,6 @@
-// The Pistache side of roomkeys-server: routing to the module's routes, 404/405, CORS and
-// OPTIONS, authentication, the body-size limit and percent-decoding, then the module's handler
-// through the C ABI.
+// The Pistache side of roomkeys-server, for one whole request (ConnectionHandler frames them):
+// routing to the module's routes, 404/405, CORS and OPTIONS, authentication, percent-decoding,
+// then the module's handler through the C ABI.
 #pragma once
 
 #include <pistache/http.h>
@@ -23,13 +23,12 @@ class HttpHandler final : public Pistache::Http::Handler {
 
   // `admin` may be null (no admin API).
   HttpHandler(const ModuleHost* module, Authenticator* auth, RateLimiter* limiter,
-              HostMetrics* metrics, AdminApi* admin, size_t max_body_bytes)
+              HostMetrics* metrics, AdminApi* admin)
       : module_(module),
         auth_(auth),
         limiter_(limiter),
         metrics_(metrics),
-        admin_(admin),
-        max_body_bytes_(max_body_bytes) {}
+        admin_(admin) {}
 
   void onRequest(const Pistache::Http::Request& request,
                  Pistache::Http::ResponseWriter response) override;
@@ -44,7 +43,6 @@ class HttpHandler final : public Pistache::Http::Handler {
   RateLimiter* limiter_;
   HostMetrics* metrics_;
   AdminApi* admin_;
-  size_t max_body_bytes_;
 };
 
 }  // namespace roomkeys::server

@@ -2,6 +2,7 @@
 #include <malloc.h>
 #include <pistache/endpoint.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "server/admin_api.h"
 #include "server/delegated_auth.h"
 #include "server/host_metrics.h"
+#include "server/connection_handler.h"
 #include "server/http_handler.h"
 #include "server/module_collectable.h"
 #include "server/module_host.h"
@@ -75,6 +77,43 @@ DelegatedAuthSettings delegated_settings(const Options& options) {
 }
 
 // The homeserver's whoami when one is named, else the operator's token list.
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// Raises the soft limit on open descriptors to the hard one, and keeps the connection cap below
+// it (with room for the database, the log and the listeners), so that accept() never fails.
+size_t affordable_connections(size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  constexpr rlim_t kReserved = 128;
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted + kReserved) return wanted;
+  const size_t affordable =
+      limit.rlim_cur > 2 * kReserved ? static_cast<size_t>(limit.rlim_cur - kReserved) : 16;
+  spdlog::warn("only {} open files allowed: serving at most {} connections, not {}",
+               limit.rlim_cur, affordable, wanted);
+  return affordable;
+}
+
+ConnectionSettings connection_settings(const Options& options) {
+  ConnectionSettings settings;
+  settings.framing.max_request_line = options.max_request_line;
+  settings.framing.max_header_bytes = std::max(options.max_header_bytes, options.max_request_line);
+  settings.framing.max_header_count = options.max_headers;
+  settings.framing.max_body_bytes = options.max_body_bytes;
+  settings.header_timeout = millis(options.header_timeout);
+  settings.body_timeout = millis(options.body_timeout);
+  settings.idle_timeout = millis(options.idle_timeout);
+  settings.send_timeout = millis(options.send_timeout);
+  settings.max_connections = affordable_connections(options.max_connections);
+  return settings;
+}
+
 std::unique_ptr<Authenticator> make_authenticator(const Options& options, HostMetrics& metrics,
                                                   std::string& error) {
   if (!options.homeserver.empty()) {
@@ -125,21 +164,26 @@ int run(const Options& options) {
     std::cout << "metrics on port " << (ports.empty() ? 0 : ports.front()) << std::endl;
   }
 
+  ConnectionRegistry connections(connection_settings(options), &metrics);
   Pistache::Address address(options.listen_host, Pistache::Port(options.listen_port));
   Pistache::Http::Endpoint endpoint(address);
-  // Pistache buffers a whole request before the handler sees it; allow a little more than the
-  // body limit so that an oversized body is still answered with M_TOO_LARGE.
-  const size_t max_request =
-      options.max_body_bytes + std::max<size_t>(options.max_body_bytes, 1 << 20);
+  // Requests reach Pistache's parser whole (the RequestFramer enforces every limit and timeout
+  // first), so Pistache's own limits only need room for the largest request, and its timers,
+  // which would answer 408 without JSON, are set beyond ours.
+  const auto never = std::chrono::hours(24);
   endpoint.init(Pistache::Http::Endpoint::options()
                     .threads(options.threads)
                     .flags(Pistache::Tcp::Options::ReuseAddr)
-                    .maxRequestSize(max_request));
+                    .maxRequestSize(options.max_body_bytes + options.max_header_bytes + 4096)
+                    .headerTimeout(never)
+                    .bodyTimeout(never)
+                    .keepaliveTimeout(never));
   const double burst =
       options.rate_burst > 0 ? options.rate_burst : std::max(1.0, 2 * options.rate_limit);
   RateLimiter limiter(options.rate_limit, burst);
-  endpoint.setHandler(Pistache::Http::make_handler<HttpHandler>(
-      &module, auth.get(), &limiter, &metrics, admin.get(), options.max_body_bytes));
+  endpoint.setHandler(std::make_shared<ConnectionHandler>(
+      std::make_shared<HttpHandler>(&module, auth.get(), &limiter, &metrics, admin.get()),
+      &connections, &metrics));
   try {
     endpoint.serveThreaded();
   } catch (const std::exception& e) {
@@ -155,6 +199,7 @@ int run(const Options& options) {
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   spdlog::info("signal {}: finishing in-flight requests", signal_number);
+  connections.stop();   // no connection is cut once Pistache closes them
   endpoint.shutdown();  // joins the workers, so every handler has returned
   module.stop();
   return 0;

@@ -27,6 +27,14 @@ bool parse_decimal(const std::string& text, double& out) {
   return true;
 }
 
+// A timeout: 0.1 s to a day.
+bool parse_seconds(const std::string& text, double& out) {
+  double value = 0;
+  if (!parse_decimal(text, value) || value < 0.1 || value > 86400) return false;
+  out = value;
+  return true;
+}
+
 // "HOST:PORT" or "[IPv6]:PORT".
 bool parse_listen(const std::string& text, Options& options) {
   const auto colon = text.rfind(':');
@@ -87,6 +95,22 @@ ParsedOptions parse_args(const std::vector<std::string>& args) {
       options.module_path = value;
     } else if (flag == "--max-body-bytes") {
       ok = parse_number<size_t>(value, options.max_body_bytes, 1, size_t{1} << 32);
+    } else if (flag == "--max-connections") {
+      ok = parse_number<size_t>(value, options.max_connections, 1, 1000000);
+    } else if (flag == "--max-request-line") {
+      ok = parse_number<size_t>(value, options.max_request_line, 256, 1 << 20);
+    } else if (flag == "--max-header-bytes") {
+      ok = parse_number<size_t>(value, options.max_header_bytes, 1024, 1 << 24);
+    } else if (flag == "--max-headers") {
+      ok = parse_number<size_t>(value, options.max_headers, 8, 100000);
+    } else if (flag == "--header-timeout") {
+      ok = parse_seconds(value, options.header_timeout);
+    } else if (flag == "--body-timeout") {
+      ok = parse_seconds(value, options.body_timeout);
+    } else if (flag == "--idle-timeout") {
+      ok = parse_seconds(value, options.idle_timeout);
+    } else if (flag == "--send-timeout") {
+      ok = parse_seconds(value, options.send_timeout);
     } else if (flag == "--threads") {
       ok = parse_number<int>(value, options.threads, 1, 256);
     } else if (flag == "--pool-size") {
@@ -177,6 +201,17 @@ module through its C ABI.
   --metrics-listen HOST:PORT  serve Prometheus metrics on http://HOST:PORT/metrics
   --module PATH             the module to load (default: roomkeys.so beside this binary)
   --max-body-bytes N        largest request body accepted (default 16777216)
+  --max-connections N       client connections at once; more are answered 503 and closed
+                            (default 4096)
+  --max-request-line N      longest request line, in bytes; longer: 414 (default 8192)
+  --max-header-bytes N      largest request head, in bytes; larger: 431 (default 16384)
+  --max-headers N           most header fields in a request; more: 431 (default 100)
+  --header-timeout S        seconds for a whole request head, or for a new connection's first
+                            byte (default 10)
+  --body-timeout S          seconds a request body may pause between two reads (default 10)
+  --idle-timeout S          seconds a kept-alive connection may wait for its next request
+                            (default 30)
+  --send-timeout S          seconds a client may stop reading an answer (default 30)
   --threads N               HTTP worker threads (default 4)
   --pool-size N             database connections (default: as many as threads)
   --sqlite-cache-mb N       SQLite: page cache of the writing connection, which keeps the key

@@ -17,6 +17,15 @@ struct Options {
   std::vector<std::string> tokens_files;
   std::string module_path;  // empty: beside the binary
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // HTTP connections (BEHAVIOUR.md "HTTP connections").
+  size_t max_connections = 4096;
+  size_t max_request_line = 8 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_headers = 100;
+  double header_timeout = 10;  // seconds
+  double body_timeout = 10;
+  double idle_timeout = 30;
+  double send_timeout = 30;
   int threads = 4;
   size_t pool_size = 0;            // 0: as many connections as threads
   std::string sqlite_cache_mb;     // empty: the module's default
