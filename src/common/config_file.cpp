@@ -7,6 +7,11 @@ namespace roomkeys {
 std::string read_config_file(const std::string& path, std::vector<std::string>& flags) {
   std::ifstream in(path);
   if (!in) return "cannot read config file " + path;
+  return read_config(in, path, flags);
+}
+
+std::string read_config(std::istream& in, const std::string& path,
+                        std::vector<std::string>& flags) {
   int line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;

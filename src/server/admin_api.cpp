@@ -1,7 +1,6 @@
 #include "server/admin_api.h"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -12,6 +11,7 @@
 #include "server/authenticator.h"
 #include "server/http_reply.h"
 #include "server/route_table.h"
+#include "server/token_digest.h"
 #include "server/whoami_client.h"
 
 using Pistache::Http::Code;
@@ -21,12 +21,6 @@ namespace roomkeys::server {
 namespace {
 
 const std::string kPrefix = "/_roomkeys/admin/v1/";
-
-std::array<unsigned char, 32> sha256(std::string_view text) {
-  std::array<unsigned char, 32> digest{};
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  return digest;
-}
 
 bool looks_like_room_id(std::string_view room_id) {
   return room_id.size() >= 2 && room_id.size() <= 255 && room_id.front() == '!' &&
@@ -56,7 +50,7 @@ std::string AdminApi::load_tokens_file(const std::string& path) {
     std::istringstream words(line);
     std::string token;
     if (!(words >> token) || token[0] == '#') continue;
-    token_digests_.push_back(sha256(token));
+    token_digests_.push_back(token_digest(token));
   }
   if (token_digests_.empty()) return "admin tokens file " + path + " holds no token";
   return "";
@@ -75,7 +69,7 @@ bool AdminApi::authorised(const Pistache::Http::Request& request) const {
   const std::optional<std::string> header = authorization_header(request);
   const auto token = bearer_token(header ? std::optional<std::string_view>(*header) : std::nullopt);
   if (!token) return false;
-  const auto digest = sha256(*token);
+  const auto digest = token_digest(*token);
   bool match = false;
   for (const auto& known : token_digests_) {  // every digest compared, in constant time
     match |= CRYPTO_memcmp(known.data(), digest.data(), digest.size()) == 0;

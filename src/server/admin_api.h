@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "server/module_host.h"
+#include "server/token_digest.h"
 
 namespace roomkeys::server {
 
@@ -35,7 +36,7 @@ class AdminApi {
   bool authorised(const Pistache::Http::Request& request) const;
 
   const ModuleHost& module_;
-  std::vector<std::array<unsigned char, 32>> token_digests_;  // SHA-256 of each admin token
+  std::vector<TokenDigest> token_digests_;  // SHA-256 of each admin token
 };
 
 }  // namespace roomkeys::server

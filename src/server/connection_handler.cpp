@@ -81,7 +81,7 @@ void ConnectionHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Pee
 }
 
 void ConnectionHandler::onInput(const char* buffer, size_t length,
-                          const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+                                const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   const auto connection = connection_of(peer);
   if (!connection || connection->closing) return;  // read and dropped until the client hangs up
   RequestFramer& framer = connection->framer();
@@ -110,7 +110,7 @@ void ConnectionHandler::onInput(const char* buffer, size_t length,
 
 // One request to Pistache's parser, which calls onRequest before this returns.
 void ConnectionHandler::dispatch(FramedRequest& request, Connection& connection,
-                           const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+                                 const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   connection.unmarked_answers = true;
   connection.served_any = true;
   connection.set_answering(true);
@@ -121,7 +121,7 @@ void ConnectionHandler::dispatch(FramedRequest& request, Connection& connection,
 
 // Once the answers dispatched so far are written, the connection waits for the client again.
 void ConnectionHandler::after_answers(const std::shared_ptr<Connection>& connection,
-                                const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+                                      const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   if (!connection->unmarked_answers) return;
   connection->unmarked_answers = false;
   ++connection->markers_pending;
@@ -166,8 +166,9 @@ void ConnectionHandler::arm_deadline(Connection& connection) {
   connection.last_phase = phase;
 }
 
-void ConnectionHandler::refuse(const FramingError& error, const std::shared_ptr<Connection>& connection,
-                         const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+void ConnectionHandler::refuse(const FramingError& error,
+                               const std::shared_ptr<Connection>& connection,
+                               const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   if (!connection->refused()) metrics_->connection_closed("malformed");
   metrics_->request_done("unmatched", "-", error.status, 0);
   const std::string answer = error_answer(error);
@@ -179,7 +180,7 @@ void ConnectionHandler::refuse(const FramingError& error, const std::shared_ptr<
 // hangs up or the linger time is over (closing at once could reset the connection before the
 // client read our last answer).
 void ConnectionHandler::close_after_answers(const std::shared_ptr<Connection>& connection,
-                                      const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
+                                            const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   connection->closing = true;
   connection->set_answering(true);
   std::weak_ptr<Connection> weak = connection;

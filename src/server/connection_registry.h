@@ -31,7 +31,14 @@ struct ConnectionSettings {
 };
 
 // Why a connection was cut (the label of roomkeys_connections_closed_total).
-enum class CutReason : int { kNone, kHeaderTimeout, kBodyTimeout, kIdleTimeout, kSendTimeout, kLinger };
+enum class CutReason : int {
+  kNone,
+  kHeaderTimeout,
+  kBodyTimeout,
+  kIdleTimeout,
+  kSendTimeout,
+  kLinger
+};
 
 class Connection {
  public:
@@ -48,11 +55,11 @@ class Connection {
   // Answers are being written: the sweeper then watches the socket's send queue instead.
   void set_answering(bool answering) { answering_.store(answering, std::memory_order_relaxed); }
 
-  bool closing = false;             // no further bytes are read as requests
-  bool open = true;                 // false once Pistache reported the disconnection
-  bool unmarked_answers = false;    // requests dispatched since the last written-marker
-  int markers_pending = 0;          // written-markers not yet reached
-  bool served_any = false;          // a request was dispatched
+  bool closing = false;           // no further bytes are read as requests
+  bool open = true;               // false once Pistache reported the disconnection
+  bool unmarked_answers = false;  // requests dispatched since the last written-marker
+  int markers_pending = 0;        // written-markers not yet reached
+  bool served_any = false;        // a request was dispatched
   RequestFramer::Phase last_phase = RequestFramer::Phase::kIdle;
 
  private:

@@ -55,10 +55,10 @@ HostMetrics::HostMetrics() : registry_(std::make_shared<prometheus::Registry>())
                            "limit, auth: the bound on homeserver calls)")
                        .Register(*registry_);
   connections_open_ = &BuildGauge()
-                            .Name("roomkeys_http_connections_open")
-                            .Help("Client connections open now (refused ones not counted)")
-                            .Register(*registry_)
-                            .Add({});
+                           .Name("roomkeys_http_connections_open")
+                           .Help("Client connections open now (refused ones not counted)")
+                           .Register(*registry_)
+                           .Add({});
   connections_closed_ = &BuildCounter()
                              .Name("roomkeys_http_connections_closed_total")
                              .Help(

@@ -24,11 +24,7 @@ class HttpHandler final : public Pistache::Http::Handler {
   // `admin` may be null (no admin API).
   HttpHandler(const ModuleHost* module, Authenticator* auth, RateLimiter* limiter,
               HostMetrics* metrics, AdminApi* admin)
-      : module_(module),
-        auth_(auth),
-        limiter_(limiter),
-        metrics_(metrics),
-        admin_(admin) {}
+      : module_(module), auth_(auth), limiter_(limiter), metrics_(metrics), admin_(admin) {}
 
   void onRequest(const Pistache::Http::Request& request,
                  Pistache::Http::ResponseWriter response) override;

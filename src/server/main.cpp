@@ -2,9 +2,9 @@
 #include <malloc.h>
 #include <pistache/endpoint.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,9 +12,9 @@
 
 #include "common/stop_signals.h"
 #include "server/admin_api.h"
+#include "server/connection_handler.h"
 #include "server/delegated_auth.h"
 #include "server/host_metrics.h"
-#include "server/connection_handler.h"
 #include "server/http_handler.h"
 #include "server/module_collectable.h"
 #include "server/module_host.h"
@@ -95,8 +95,8 @@ size_t affordable_connections(size_t wanted) {
   if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted + kReserved) return wanted;
   const size_t affordable =
       limit.rlim_cur > 2 * kReserved ? static_cast<size_t>(limit.rlim_cur - kReserved) : 16;
-  spdlog::warn("only {} open files allowed: serving at most {} connections, not {}",
-               limit.rlim_cur, affordable, wanted);
+  spdlog::warn("only {} open files allowed: serving at most {} connections, not {}", limit.rlim_cur,
+               affordable, wanted);
   return affordable;
 }
 

@@ -7,13 +7,26 @@ namespace roomkeys::server {
 namespace {
 
 constexpr size_t kMaxChunkLine = 4096;  // chunk size plus extensions
-constexpr size_t kCompactAfter = 64 * 1024;
+constexpr size_t kCompactAfter = size_t{64} * 1024;
 
 bool is_tchar(unsigned char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -21,8 +34,7 @@ bool is_tchar(unsigned char c) {
 }
 
 bool is_token(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return is_tchar(c); });
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return is_tchar(c); });
 }
 
 // A field value: visible characters, spaces, tabs and obs-text; no control characters.
@@ -36,8 +48,8 @@ bool is_field_value(std::string_view text) {
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trim_ows(std::string_view text) {
@@ -163,8 +175,7 @@ RequestFramer::Next RequestFramer::read_head() {
   const std::string_view version = request_line.substr(last_space + 1);
   if (!is_token(method)) return fail(400, "M_UNKNOWN", "Malformed request method");
   if (target.empty() || !(target.front() == '/' || (target == "*" && method == "OPTIONS")) ||
-      !std::all_of(target.begin(), target.end(),
-                   [](char c) { return c > 0x20 && c < 0x7F; })) {
+      !std::all_of(target.begin(), target.end(), [](char c) { return c > 0x20 && c < 0x7F; })) {
     return fail(400, "M_UNKNOWN", "Malformed request target");
   }
   const bool http11 = version == "HTTP/1.1";
@@ -283,7 +294,8 @@ RequestFramer::Next RequestFramer::read_head() {
   current_.keep_alive = !close;
   current_.head.reserve(request_line.size() + authorization.size() + 80);
   current_.head.append(request_line).append("\r\n");
-  if (authorizations == 1) current_.head.append("Authorization: ").append(authorization).append("\r\n");
+  if (authorizations == 1)
+    current_.head.append("Authorization: ").append(authorization).append("\r\n");
   current_.head.append(close ? "Connection: close\r\n" : "Connection: keep-alive\r\n");
   consumed_ += end + 4;
   head_scan_ = 0;
@@ -368,7 +380,8 @@ RequestFramer::Next RequestFramer::read_body() {
       }
       case BodyMode::kTrailers: {
         std::string_view line;
-        const size_t room = limits_.max_header_bytes - std::min(limits_.max_header_bytes, trailer_bytes_);
+        const size_t room =
+            limits_.max_header_bytes - std::min(limits_.max_header_bytes, trailer_bytes_);
         switch (find_line(text, room, line)) {
           case LineResult::kIncomplete:
             return std::monostate{};

@@ -18,9 +18,9 @@
 namespace roomkeys::server {
 
 struct FramingLimits {
-  size_t max_request_line = 8 * 1024;    // longer: 414
-  size_t max_header_bytes = 16 * 1024;   // the whole head, request line included; more: 431
-  size_t max_header_count = 100;         // more: 431
+  size_t max_request_line = 8 * 1024;        // longer: 414
+  size_t max_header_bytes = 16 * 1024;       // the whole head, request line included; more: 431
+  size_t max_header_count = 100;             // more: 431
   size_t max_body_bytes = 16 * 1024 * 1024;  // announced or received beyond: 413
 };
 
@@ -73,9 +73,7 @@ class RequestFramer {
   Next read_head();
   Next read_body();
   Next finish_request();
-  std::string_view unread() const {
-    return std::string_view(buffer_).substr(consumed_);
-  }
+  std::string_view unread() const { return std::string_view(buffer_).substr(consumed_); }
   // A whole line (without CRLF) from the unread bytes, or nullopt-like false if not yet complete.
   bool take_line(std::string_view& line, size_t max_length, bool& too_long, bool& bare_lf);
 

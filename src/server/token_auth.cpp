@@ -9,6 +9,10 @@ namespace roomkeys::server {
 std::string TokenAuth::load_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return "cannot read tokens file " + path;
+  return load(in, path);
+}
+
+std::string TokenAuth::load(std::istream& in, const std::string& path) {
   int line_number = 0;
   for (std::string line; std::getline(in, line);) {
     ++line_number;
@@ -46,7 +50,7 @@ AuthResult missing_token() {
 AuthResult TokenAuth::authenticate(const AuthRequest& request) {
   const auto token = bearer_token(request.authorization);
   if (!token) return missing_token();
-  auto it = users_.find(*token);
+  auto it = users_.find(token_digest(*token));
   if (it == users_.end()) {
     return AuthResult::failure(401, "M_UNKNOWN_TOKEN", "Unrecognised access token");
   }

@@ -2,6 +2,7 @@
 
 #include <soci/mysql/soci-mysql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
 
 #include "storage/soci_session.h"
 
@@ -9,6 +10,16 @@ namespace roomkeys {
 namespace {
 
 constexpr int kSqliteBusyTimeoutSeconds = 10;
+
+bool sqlite_file_gone(soci::session& sql) {
+  // Only SQLite's Backend has this function; Debian's SOCI exports no typeinfo for dynamic_cast.
+  auto* session = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+  int moved = 0;
+  return session != nullptr &&
+         sqlite3_file_control(session->conn_, "main", SQLITE_FCNTL_HAS_MOVED, &moved) ==
+             SQLITE_OK &&
+         moved != 0;
+}
 
 }  // namespace
 
@@ -54,7 +65,8 @@ Result<Backend> backend_for(const DatabaseUrl& url, const SqliteTuning& tuning) 
         // SQLite's default 1000 pages) rarely finds work left. (Raising that threshold made
         // uploads 25% faster but froze a commit for 200-500 ms now and then.)
         {"PRAGMA cache_size = -" + std::to_string(tuning.writer_cache_mb * 1024)},
-        true};
+        true,
+        &sqlite_file_gone};
   }
   std::string connect = "db=" + quote_connection_value(url.database) +
                         " user=" + quote_connection_value(url.user) +

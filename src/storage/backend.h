@@ -38,6 +38,9 @@ struct Backend {
   // that starve some of them for seconds. Other processes on the file wait through the busy
   // timeout.
   bool one_writer = false;
+  // SQLite: true when the database file was deleted or replaced since this session opened it;
+  // writes would then go to a file nobody will ever open again, so they are refused.
+  bool (*file_gone)(soci::session& sql) = nullptr;
 
   // Runs on_connect (and writer_on_connect for the writer) on a fresh or reconnected session.
   void configure(soci::session& sql, bool writer = false) const;

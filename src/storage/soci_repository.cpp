@@ -32,6 +32,19 @@ void rollback(soci::session& sql) {
   }
 }
 
+// What a request learns of a database error (the error itself goes to the log).
+Status failure_status(Failure failure) {
+  switch (failure) {
+    case Failure::kInternal:
+      return Status::error(Status::Code::kInternal, "Internal database error.");
+    case Failure::kStorageFull:
+      return Status::error(Status::Code::kUnavailable,
+                           "The server's storage is full; nothing was written. Try again later.");
+    default:
+      return Status::error(Status::Code::kUnavailable, "The database is unavailable.");
+  }
+}
+
 class SociRepository final : public Repository {
  public:
   SociRepository(Backend backend, DatabaseUrl url, size_t pool_size,
@@ -115,6 +128,7 @@ class SociRepository final : public Repository {
       lease.ensure_connected();
       SociTransaction tx(sql, *backend_.dialect, lease.statements());
       if (mode == Mode::kSingleRead) return work(tx);
+      if (mode == Mode::kWrite) refuse_writes_to_a_gone_file(sql);
       const auto& begin =
           mode == Mode::kWrite ? backend_.dialect->begin_write : backend_.dialect->begin_read;
       for (const std::string& statement : begin) sql << statement;
@@ -132,10 +146,7 @@ class SociRepository final : public Repository {
       retry = failure == Failure::kTransient ||
               (failure == Failure::kConnectionLost && !committing && !reconnect_failed(e));
       log("database error: ", e);
-      if (failure == Failure::kInternal) {
-        return Status::error(Status::Code::kInternal, "Internal database error.");
-      }
-      return Status::error(Status::Code::kUnavailable, "The database is unavailable.");
+      return failure_status(failure);
     } catch (...) {
       // Not a database error (the work threw): the caller sees it, the connection goes back
       // clean.
@@ -156,6 +167,7 @@ class SociRepository final : public Repository {
     try {
       lease.ensure_connected();
       SociTransaction tx(sql, *backend_.dialect, lease.statements());
+      refuse_writes_to_a_gone_file(sql);
       for (const std::string& statement : backend_.dialect->begin_write) sql << statement;
       for (WriteQueue::Entry* entry : group) {
         sql << "SAVEPOINT rk_work";
@@ -174,6 +186,13 @@ class SociRepository final : public Repository {
     }
     lease.statements().clear();
     rollback(sql);
+  }
+
+  void refuse_writes_to_a_gone_file(soci::session& sql) const {
+    if (backend_.file_gone != nullptr && backend_.file_gone(sql)) {
+      throw soci::soci_error("the database file was deleted or replaced since it was opened: " +
+                             url_.describe() + "; restore it, or restart on a new one");
+    }
   }
 
   // SOCI's full what() can quote bound values (key material); the backend message cannot.

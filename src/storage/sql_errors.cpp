@@ -12,9 +12,10 @@ Failure classify(const soci::soci_error& error) {
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
         return Failure::kTransient;
+      case SQLITE_FULL:
+        return Failure::kStorageFull;
       case SQLITE_CANTOPEN:
       case SQLITE_IOERR:
-      case SQLITE_FULL:
       case SQLITE_READONLY:
       case SQLITE_NOTADB:
       case SQLITE_CORRUPT:
@@ -38,6 +39,9 @@ Failure classify(const soci::soci_error& error) {
       case 2013:  // lost connection during query
       case 2055:  // lost connection
         return Failure::kConnectionLost;
+      case 1021:  // ER_DISK_FULL
+      case 1114:  // ER_RECORD_FILE_FULL: the table (space) is full
+        return Failure::kStorageFull;
       default:
         return Failure::kInternal;
     }

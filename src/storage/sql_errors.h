@@ -9,6 +9,7 @@ enum class Failure {
   kTransient,       // a conflict (busy, deadlock, lock wait): run the work again
   kConnectionLost,  // the connection is dead: reconnect before its next use
   kUnavailable,     // the database cannot serve now (file unusable, cannot reconnect)
+  kStorageFull,     // the database's disk (or table space) is full: nothing was written
   kInternal,        // anything else: a bug or a schema problem
 };
 

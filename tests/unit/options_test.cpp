@@ -78,6 +78,33 @@ TEST(Options, CompanionFlags) {
   }
 }
 
+TEST(Options, ConnectionFlags) {
+  auto parsed = parse({"--max-connections", "10", "--max-request-line", "1024",
+                       "--max-header-bytes", "4096", "--max-headers", "20", "--header-timeout",
+                       "2.5", "--body-timeout", "3", "--idle-timeout", "4", "--send-timeout", "5"});
+  ASSERT_TRUE(parsed.options) << parsed.error;
+  const Options& o = *parsed.options;
+  EXPECT_EQ(o.max_connections, 10u);
+  EXPECT_EQ(o.max_request_line, 1024u);
+  EXPECT_EQ(o.max_header_bytes, 4096u);
+  EXPECT_EQ(o.max_headers, 20u);
+  EXPECT_EQ(o.header_timeout, 2.5);
+  EXPECT_EQ(o.body_timeout, 3);
+  EXPECT_EQ(o.idle_timeout, 4);
+  EXPECT_EQ(o.send_timeout, 5);
+  const Options defaults = *parse({}).options;
+  EXPECT_EQ(defaults.max_connections, 4096u);
+  EXPECT_EQ(defaults.header_timeout, 10);
+  EXPECT_EQ(defaults.idle_timeout, 30);
+  for (const std::vector<const char*>& bad : {std::vector<const char*>{"--max-connections", "0"},
+                                              {"--header-timeout", "0"},
+                                              {"--body-timeout", "-1"},
+                                              {"--max-headers", "x"},
+                                              {"--max-request-line", "10"}}) {
+    EXPECT_FALSE(parse(bad).options) << bad[0] << " " << bad[1];
+  }
+}
+
 TEST(Options, Ipv6Listen) {
   auto parsed = parse({"--listen", "[::1]:9000"});
   ASSERT_TRUE(parsed.options);
