@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests need, builds everything warnings-as-errors, and runs every test; then
-# builds again with AddressSanitizer and UndefinedBehaviorSanitizer and runs every test but the
-# lint and the package (which build their own trees) once more: a memory error or undefined
-# behaviour anywhere a test reaches aborts that test.
+# Installs what the tests need, builds everything warnings-as-errors, and runs every test; then,
+# each in a build tree of its own:
+# - every test but the lint and the package (which build their own trees) again under
+#   AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer: a memory error, a leak or
+#   undefined behaviour anywhere a test reaches fails that test;
+# - the concurrency-heavy suites (storage with its write queue, group commit and pool; the module
+#   stopping while requests run; the end-to-end and companion suites, whose servers run many
+#   requests at once) under ThreadSanitizer;
+# - every libFuzzer harness of tests/fuzz for a short bounded time (scripts/fuzz.sh: for long).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -14,6 +19,21 @@ cmake --build build/test -j"$(nproc)"
 cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DROOMKEYS_BUILD_TESTS=ON \
       -DROOMKEYS_SANITIZE=address,undefined
 cmake --build build/sanitize -j"$(nproc)"
-# Leak checking is off until the leak run of issue 15; everything else stops the test.
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export LSAN_OPTIONS=suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 (cd build/sanitize && ctest --output-on-failure -j"$(nproc)" --timeout 600 -E '^(lint|package)\.')
+
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOMKEYS_BUILD_TESTS=ON \
+      -DROOMKEYS_SANITIZE=thread
+cmake --build build/tsan -j"$(nproc)" --target roomkeys_storage_tests roomkeys_abi_tests \
+      roomkeys_e2e_tests roomkeys_companion_tests roomkeys-server roomkeys
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/sanitizer/tsan.supp
+(cd build/tsan && ctest --output-on-failure -j"$(nproc)" --timeout 600 \
+   -R '^(storage|abi|e2e|companion)\.' -E '^abi\.header_compiles_as_c99$')
+
+cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOMKEYS_BUILD_TESTS=OFF -DROOMKEYS_FUZZ=ON \
+      -DROOMKEYS_SANITIZE=address,undefined,fuzzer-no-link
+cmake --build build/fuzz -j"$(nproc)" --target roomkeys_fuzzers
+(cd build/fuzz && ctest --output-on-failure -j"$(nproc)" -R '^fuzz\.')

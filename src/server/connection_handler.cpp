@@ -9,12 +9,7 @@
 namespace roomkeys::server {
 namespace {
 
-constexpr const char* kConnectionData = "roomkeys.connection";
 using Clock = std::chrono::steady_clock;
-
-std::shared_ptr<Connection> connection_of(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
-  return std::static_pointer_cast<Connection>(peer->tryGetData(kConnectionData));
-}
 
 // The whole answer to a request that never reached Pistache, ending the connection.
 std::string error_answer(const FramingError& error) {
@@ -67,7 +62,7 @@ void ConnectionHandler::onRequest(const Pistache::Http::Request& request,
 void ConnectionHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   parser_side().onConnection(peer);
   auto connection = connections_->open(peer->fd());
-  peer->putData(kConnectionData, connection);
+  by_peer_[peer.get()] = connection;
   if (connection->refused()) {
     refuse({503, "M_LIMIT_EXCEEDED", "Too many connections; try again later"}, connection, peer);
     return;
@@ -76,13 +71,18 @@ void ConnectionHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>&
 }
 
 void ConnectionHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
-  if (auto connection = connection_of(peer)) connections_->close(connection);
+  if (auto it = by_peer_.find(peer.get()); it != by_peer_.end()) {
+    connections_->close(it->second);
+    by_peer_.erase(it);
+  }
   parser_side().onDisconnection(peer);
 }
 
 void ConnectionHandler::onInput(const char* buffer, size_t length,
                                 const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
-  const auto connection = connection_of(peer);
+  const auto found = by_peer_.find(peer.get());
+  if (found == by_peer_.end()) return;
+  const std::shared_ptr<Connection> connection = found->second;
   if (!connection || connection->closing) return;  // read and dropped until the client hangs up
   RequestFramer& framer = connection->framer();
   framer.append(std::string_view(buffer, length));

@@ -9,6 +9,7 @@
 #include <pistache/peer.h>
 
 #include <memory>
+#include <unordered_map>
 
 #include "server/connection_registry.h"
 #include "server/host_metrics.h"
@@ -26,7 +27,7 @@ class ConnectionHandler final : public Pistache::Http::Handler {
       : Pistache::Http::Handler(other),
         requests_(std::static_pointer_cast<HttpHandler>(other.requests_->clone())),
         connections_(other.connections_),
-        metrics_(other.metrics_) {}
+        metrics_(other.metrics_) {}  // by_peer_ starts empty: connections belong to one worker
   ConnectionHandler& operator=(const ConnectionHandler&) = delete;
 
   std::shared_ptr<Pistache::Tcp::Handler> clone() const override {
@@ -57,6 +58,10 @@ class ConnectionHandler final : public Pistache::Http::Handler {
   bool requests_bound_ = false;  // requests_ knows this worker's transport
   ConnectionRegistry* connections_;
   HostMetrics* metrics_;
+  // This worker's connections. Kept here, not in Pistache's per-peer data, so that only this
+  // thread's own code ever takes or drops a reference (Pistache's is not instrumented by the
+  // sanitizers, which would then see the last release as a race).
+  std::unordered_map<const Pistache::Tcp::Peer*, std::shared_ptr<Connection>> by_peer_;
 };
 
 }  // namespace roomkeys::server

@@ -23,6 +23,8 @@ class HostMetrics {
   // Serves /metrics on HOST:PORT. "" on success, else why not.
   std::string listen(const std::string& host_port);
   std::vector<int> listening_ports() const;
+  // Stops serving /metrics (joining its threads): called before a source it collects from goes.
+  void stop() { exposer_.reset(); }
   // Adds a source of further metric families (the module's), collected at each scrape.
   void add_collectable(const std::shared_ptr<prometheus::Collectable>& collectable);
 

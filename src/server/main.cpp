@@ -138,6 +138,11 @@ int run(const Options& options) {
   signal(SIGPIPE, SIG_IGN);
 
   ModuleHost module(module_config(options), pistache_respond_functions());
+  // /metrics collects from the module: it stops before the module is destroyed, on every return.
+  struct StopMetricsFirst {
+    HostMetrics& metrics;
+    ~StopMetricsFirst() { metrics.stop(); }
+  } stop_metrics_first{metrics};
   const std::string module_path =
       options.module_path.empty() ? default_module_path() : options.module_path;
   if (auto error = module.load(module_path); !error.empty()) {

@@ -188,6 +188,8 @@ RequestFramer::Next RequestFramer::read_head() {
   if (!pistache_knows(method)) {
     return fail(501, "M_UNRECOGNIZED", "Unsupported request method");
   }
+  // Pistache would answer a HEAD with a body; no Matrix client sends one.
+  if (method == "HEAD") return fail(405, "M_UNRECOGNIZED", "Unrecognized request method");
 
   // The whole head: it ends at the first empty line.
   const size_t end = text.find("\r\n\r\n", head_scan_);

@@ -172,6 +172,7 @@ TEST_P(HttpHardeningTest, MalformedRequestLinesAreAnsweredAtOnceAndClosed) {
       {"GET /path\r\n\r\n", 400},                                   // HTTP/0.9
       {"GET /path HTTP/2.0\r\nHost: x\r\n\r\n", 505},               // another version
       {"BREW /path HTTP/1.1\r\nHost: x\r\n\r\n", 501},              // unknown method
+      {"HEAD /path HTTP/1.1\r\nHost: x\r\n\r\n", 405},              // a body would follow
       {"GET path HTTP/1.1\r\nHost: x\r\n\r\n", 400},                // not origin-form
       {"GET /path HTTP/1.1\nHost: x\n\n", 400},                     // bare LF
       {"GET /path HTTP/1.1\r\n\r\n", 400},                          // no Host
