@@ -4,6 +4,8 @@
 # server with the installed module, back up and read a key, purge, and check nothing is left.
 # The rpm is installed into a scratch root. Needs root (it installs packages on this machine).
 set -euo pipefail
+# (Output is read whole before grep -q looks at it: a producer cut short by grep's early exit
+# would fail the pipeline under pipefail.)
 build_dir=$1
 out=$(mktemp -d /tmp/roomkeys-packages-XXXXXX)
 scratch=$(mktemp -d /tmp/roomkeys-rpmroot-XXXXXX)
@@ -49,17 +51,17 @@ info=$(dpkg-deb -I "$(deb roomkeys-server)")
 grep -q '^ Depends: .*roomkeys-module (= ' <<<"$info" || fail "server must depend on the module"
 grep -q 'libpistache0' <<<"$info" || fail "server shlibdeps"
 [[ $(dpkg-deb -f "$(deb roomkeys-server)" Package) == roomkeys-server ]] || fail "name"
-dpkg-deb --ctrl-tarfile "$(deb roomkeys-server)" | tar -xO ./conffiles |
-  grep -qx /etc/roomkeys/roomkeys-server.conf || fail "config is not a conffile"
-dpkg-deb -f "$(deb roomkeys-module)" Depends | grep -q 'libsoci-mysql4.0' || fail "module shlibdeps"
+conffiles=$(dpkg-deb --ctrl-tarfile "$(deb roomkeys-server)" | tar -xO ./conffiles)
+grep -qx /etc/roomkeys/roomkeys-server.conf <<<"$conffiles" || fail "config is not a conffile"
+grep -q 'libsoci-mysql4.0' <<<"$(dpkg-deb -f "$(deb roomkeys-module)" Depends)" || fail "module shlibdeps"
 check "dependencies computed; the config file is a conffile"
 
 echo "== the module: no SONAME, stripped, one exported symbol"
 extract=$out/module-extract
 dpkg-deb -x "$(deb roomkeys-module)" "$extract"
 so=$extract/usr/lib/roomkeys/modules/roomkeys.so
-readelf -d "$so" | grep -q SONAME && fail "module has a SONAME"
-file "$so" | grep -q ', stripped' || fail "module is not stripped"
+grep -q SONAME <<<"$(readelf -d "$so")" && fail "module has a SONAME"
+grep -q ', stripped' <<<"$(file "$so")" || fail "module is not stripped"
 [[ $(nm -D --defined-only "$so" | wc -l) -eq 1 ]] || fail "module exports more than one symbol"
 check "module has no SONAME, is stripped and exports one symbol"
 
@@ -120,18 +122,18 @@ for path in /usr/bin/roomkeys-server /usr/lib/roomkeys /usr/share/roomkeys /etc/
             /usr/share/doc/roomkeys-server /usr/share/doc/roomkeys-module /var/lib/roomkeys; do
   [[ -e $path ]] && fail "$path is left after purge"
 done
-dpkg -l 'roomkeys-*' 2>/dev/null | grep -q '^ii' && fail "packages still installed"
+grep -q '^ii' <<<"$(dpkg -l 'roomkeys-*' 2>/dev/null)" && fail "packages still installed"
 check "purge removed every file, the config and the state directory"
 
 echo "== rpm contents, metadata and a scratch-root install"
-rpm -qpl "$(rpmfile roomkeys-module)" | grep -qx /usr/lib/roomkeys/modules/roomkeys.so || fail "rpm module path"
-rpm -qpl "$(rpmfile roomkeys-server)" | grep -qx /usr/lib/systemd/system/roomkeys-server.service || fail "rpm unit"
-rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$(rpmfile roomkeys-server)" |
-  grep -qx '/etc/roomkeys/roomkeys-server.conf cn' || fail "rpm config is not %config(noreplace)"
-rpm -qpi "$(rpmfile roomkeys-server)" | grep -q '^License *: Apache-2.0' || fail "rpm license"
-rpm -qp --requires "$(rpmfile roomkeys-server)" | grep -q '^roomkeys-module = ' || fail "rpm requires"
-rpm -qp --requires "$(rpmfile roomkeys-module)" | grep -q 'libsoci_core' || fail "rpm autoreq"
-rpm -qp --scripts "$(rpmfile roomkeys-server)" | grep -q 'daemon-reload' || fail "rpm scripts"
+grep -qx /usr/lib/roomkeys/modules/roomkeys.so <<<"$(rpm -qpl "$(rpmfile roomkeys-module)")" || fail "rpm module path"
+grep -qx /usr/lib/systemd/system/roomkeys-server.service <<<"$(rpm -qpl "$(rpmfile roomkeys-server)")" || fail "rpm unit"
+flags=$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$(rpmfile roomkeys-server)")
+grep -qx '/etc/roomkeys/roomkeys-server.conf cn' <<<"$flags" || fail "rpm config is not %config(noreplace)"
+grep -q '^License *: Apache-2.0' <<<"$(rpm -qpi "$(rpmfile roomkeys-server)")" || fail "rpm license"
+grep -q '^roomkeys-module = ' <<<"$(rpm -qp --requires "$(rpmfile roomkeys-server)")" || fail "rpm requires"
+grep -q 'libsoci_core' <<<"$(rpm -qp --requires "$(rpmfile roomkeys-module)")" || fail "rpm autoreq"
+grep -q 'daemon-reload' <<<"$(rpm -qp --scripts "$(rpmfile roomkeys-server)")" || fail "rpm scripts"
 rpm --root "$scratch" --initdb
 rpm --root "$scratch" -i --nodeps --noscripts "$out"/*.rpm >"$out/rpm.log" 2>&1 ||
   { cat "$out/rpm.log"; fail "rpm --root install"; }
