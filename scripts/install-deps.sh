@@ -9,7 +9,8 @@ packages=(build-essential cmake pkg-config libpistache-dev libsoci-dev libboost-
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev binutils mariadb-server mariadb-client postgresql-15 curl
              dpkg-dev rpm lintian file clang-tidy nginx caddy openssl
-             libmicrohttpd-dev clang-16 libfuzzer-16-dev libclang-rt-16-dev)
+             libmicrohttpd-dev clang-16 libfuzzer-16-dev libclang-rt-16-dev
+             galera-4 rsync lsof haproxy)
 fi
 
 missing=()

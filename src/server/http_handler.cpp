@@ -19,6 +19,7 @@ namespace roomkeys::server {
 namespace {
 
 std::atomic<uint64_t> request_counter{0};
+const std::string kHealthPath = "/_roomkeys/health";
 
 std::optional<mxm_method> to_abi(Pistache::Http::Method method) {
   using Pistache::Http::Method;
@@ -136,6 +137,15 @@ void HttpHandler::serve(const Pistache::Http::Request& request, ResponseWriter& 
     return;
   }
   const std::string& raw_path = request.resource();  // as sent: Pistache does not decode it
+  if (raw_path == kHealthPath && request.method() == Pistache::Http::Method::Get) {
+    route = kHealthPath;
+    // For load balancers: 200 while the database answers, 503 (with the reason) while not.
+    const std::string problem = module_->health();
+    if (problem.empty()) return send_json(response, Code::Ok, R"({"status":"ok"})");
+    spdlog::warn("health check: {}", problem);
+    return send_error(response, Code::Service_Unavailable, "M_UNKNOWN",
+                      "The database is unavailable.");
+  }
   if (admin_ != nullptr) {
     if (std::string admin_route = AdminApi::route_of(raw_path); !admin_route.empty()) {
       route = std::move(admin_route);

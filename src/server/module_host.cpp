@@ -199,6 +199,15 @@ mxm_status ModuleHost::register_route(mxm_host* host, const mxm_route* route) {
   return h.routes_.add(*route) ? MXM_OK : MXM_E_INVALID_ARG;
 }
 
+std::string ModuleHost::health() const {
+  if (module_ == nullptr || !started_) return "the module is not running";
+  for (const Storage& storage : storages_) {
+    mxm_error err{};
+    if (storage.table.health(module_, &err) != MXM_OK) return storage.name + ": " + err.message;
+  }
+  return "";
+}
+
 mxm_status ModuleHost::register_storage(mxm_host* host, const mxm_storage* storage) {
   ModuleHost& h = self(host);
   if (!h.creating_) return MXM_E_WRONG_PHASE;

@@ -37,6 +37,9 @@ class ModuleHost {
   mxm_status user_stats(std::string_view user_id, std::string& out) const;
   // Calls `sink` with each metric the module reports (ABI 1.1); nothing for an older module.
   void collect_metrics(const std::function<void(const mxm_metric&)>& sink) const;
+  // Asks every storage the module registered whether it can serve now. "" when all can, else
+  // the first one's reason.
+  std::string health() const;
   const mxm_host_api& api() const { return api_; }
   std::string module_name() const;
   std::string module_version() const;

@@ -34,6 +34,13 @@ std::string quote_connection_value(const std::string& value) {
 
 void Backend::configure(soci::session& sql, bool writer) const {
   for (const std::string& statement : on_connect) sql << statement;
+  for (const std::string& statement : optional_on_connect) {
+    try {
+      sql << statement;
+    } catch (const soci::soci_error&) {
+      // Not this server's variable (MySQL has no wsrep_sync_wait).
+    }
+  }
   if (!writer) return;
   for (const std::string& statement : writer_on_connect) sql << statement;
 }
@@ -66,7 +73,8 @@ Result<Backend> backend_for(const DatabaseUrl& url, const SqliteTuning& tuning) 
         // uploads 25% faster but froze a commit for 200-500 ms now and then.)
         {"PRAGMA cache_size = -" + std::to_string(tuning.writer_cache_mb * 1024)},
         true,
-        &sqlite_file_gone};
+        &sqlite_file_gone,
+        {}};
   }
   std::string connect = "db=" + quote_connection_value(url.database) +
                         " user=" + quote_connection_value(url.user) +
@@ -82,7 +90,10 @@ Result<Backend> backend_for(const DatabaseUrl& url, const SqliteTuning& tuning) 
                  &mysql_migrations(),
                  {"SET SESSION innodb_lock_wait_timeout = 10",
                   "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"},
-                 {}};
+                 {},
+                 false,
+                 nullptr,
+                 {"SET SESSION wsrep_sync_wait = 1"}};
 }
 
 std::unique_ptr<soci::session> open_soci_session(const DatabaseUrl& url, bool writer) {

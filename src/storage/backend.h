@@ -41,6 +41,11 @@ struct Backend {
   // SQLite: true when the database file was deleted or replaced since this session opened it;
   // writes would then go to a file nobody will ever open again, so they are refused.
   bool (*file_gone)(soci::session& sql) = nullptr;
+  // After on_connect, statements that only some servers of the family know (a failure is
+  // ignored): on a MariaDB Galera node, wsrep_sync_wait = 1 makes every read wait until the node
+  // has applied what the cluster committed before it, so a client that wrote through one node
+  // reads its write through any other.
+  std::vector<std::string> optional_on_connect;
 
   // Runs on_connect (and writer_on_connect for the writer) on a fresh or reconnected session.
   void configure(soci::session& sql, bool writer = false) const;

@@ -1,6 +1,10 @@
 #include "storage/migrations.h"
 
+#include <soci/mysql/soci-mysql.h>
+
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 namespace roomkeys {
 
@@ -43,6 +47,37 @@ void migrate_locked(soci::session& sql, const std::vector<Migration>& migrations
   }
 }
 
+// GET_LOCK is local to one server: servers of one Galera cluster starting together each hold it
+// on their own node and race. The loser's statement then finds the winner's work (a table or
+// column that already exists, the version already recorded) and reads the recorded version again.
+bool lost_a_race(const soci::soci_error& error) {
+  const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
+  if (mysql == nullptr) return false;
+  switch (mysql->err_num_) {
+    case 1050:  // ER_TABLE_EXISTS_ERROR
+    case 1060:  // ER_DUP_FIELDNAME
+    case 1061:  // ER_DUP_KEYNAME
+    case 1062:  // ER_DUP_ENTRY (the version row)
+    case 1213:  // ER_LOCK_DEADLOCK (certification)
+      return true;
+    default:
+      return false;
+  }
+}
+
+void migrate_racing(soci::session& sql, const std::vector<Migration>& migrations) {
+  constexpr int kAttempts = 100;  // 100 x 200 ms: longer than any migration of ours
+  for (int attempt = 1;; ++attempt) {
+    try {
+      migrate_locked(sql, migrations);
+      return;
+    } catch (const soci::soci_error& e) {
+      if (attempt == kAttempts || !lost_a_race(e)) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 // Statements that undo what a failed migration left open; the connection may be gone too.
 void try_to(soci::session& sql, const char* statement) {
   try {
@@ -63,7 +98,11 @@ void apply_migrations(soci::session& sql, bool is_mysql, const std::vector<Migra
     } else {
       sql << "BEGIN IMMEDIATE";
     }
-    migrate_locked(sql, migrations);
+    if (is_mysql) {
+      migrate_racing(sql, migrations);
+    } else {
+      migrate_locked(sql, migrations);
+    }
     sql << (is_mysql ? "SELECT RELEASE_LOCK('roomkeys_migrations')" : "COMMIT");
   } catch (const soci::soci_error&) {
     try_to(sql, "ROLLBACK");

@@ -2,9 +2,11 @@
 // transient conflicts, and group commit where the database takes one writer at a time.
 #include "storage/soci_repository.h"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 
 #include "storage/backend.h"
@@ -19,7 +21,16 @@
 namespace roomkeys {
 namespace {
 
-constexpr int kAttempts = 5;           // transient conflicts are retried, bounded
+constexpr int kAttempts = 8;  // transient conflicts are retried, bounded
+
+// Before attempt `attempt + 1`: up to 5 ms, 10, 20, ... 320 ms, at random, so that writers who
+// conflicted (a deadlock, or Galera writers of one user certified against each other) do not
+// meet again at the same moment.
+std::chrono::milliseconds retry_pause(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  const int most = 5 << std::min(attempt - 1, 6);
+  return std::chrono::milliseconds(std::uniform_int_distribution<int>(1, most)(random));
+}
 constexpr size_t kMaxWriteGroup = 32;  // writes sharing one commit, at most
 
 using Lease = ConnectionPool::Lease;
@@ -88,7 +99,7 @@ class SociRepository final : public Repository {
       }
       if (!retry) return status;
       metrics_.retries.fetch_add(1, std::memory_order_relaxed);
-      std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
+      std::this_thread::sleep_for(retry_pause(attempt));
     }
     return status;
   }
@@ -126,7 +137,10 @@ class SociRepository final : public Repository {
     bool committing = false;
     try {
       lease.ensure_connected();
-      SociTransaction tx(sql, *backend_.dialect, lease.statements());
+      // Grouped SQLite writes have one writer already; a MySQL writer queues behind the
+      // process's other writers of its user (user_stripes.h).
+      SociTransaction tx(sql, *backend_.dialect, lease.statements(),
+                         backend_.one_writer ? nullptr : &user_stripes_);
       if (mode == Mode::kSingleRead) return work(tx);
       if (mode == Mode::kWrite) refuse_writes_to_a_gone_file(sql);
       const auto& begin =
@@ -197,11 +211,12 @@ class SociRepository final : public Repository {
 
   // SOCI's full what() can quote bound values (key material); the backend message cannot.
   void log(const char* context, const soci::soci_error& e) {
-    if (log_error_) log_error_(context + e.get_error_message());
+    if (log_error_) log_error_(context + e.get_error_message() + error_code_suffix(e));
   }
 
   Backend backend_;
   DatabaseUrl url_;
+  UserStripes user_stripes_;
   StorageMetrics own_metrics_;  // counted into when the caller wants none
   StorageMetrics& metrics_;
   ConnectionPool pool_;

@@ -178,6 +178,11 @@ struct UpsertKeyRow : CachedStatement {
 }  // namespace
 
 void SociTransaction::lock_user(const std::string& user_id) {
+  // Only the first user waits in the process: a transaction that holds no lock yet cannot be part
+  // of a cycle, one that already does (a purge locking several users) goes straight to the rows.
+  if (stripes_ != nullptr && !user_turn_.owns_lock()) {
+    user_turn_ = std::unique_lock<std::mutex>(stripes_->of(user_id));
+  }
   sql_ << dialect_.lock_user, use(user_id);
 }
 

@@ -3,9 +3,12 @@
 
 #include <soci/soci.h>
 
+#include <mutex>
+
 #include "core/repository.h"
 #include "storage/sql_dialect.h"
 #include "storage/statement_cache.h"
+#include "storage/user_stripes.h"
 
 namespace roomkeys {
 
@@ -17,8 +20,11 @@ const std::string& key_in_version_sql();
 
 class SociTransaction final : public Transaction {
  public:
-  SociTransaction(soci::session& sql, const SqlDialect& dialect, StatementCache& statements)
-      : sql_(sql), dialect_(dialect), statements_(statements) {}
+  // `stripes`: where lock_user first queues behind the process's other writers of that user
+  // (held until the transaction object goes, after COMMIT or ROLLBACK); null: not at all.
+  SociTransaction(soci::session& sql, const SqlDialect& dialect, StatementCache& statements,
+                  UserStripes* stripes = nullptr)
+      : sql_(sql), dialect_(dialect), statements_(statements), stripes_(stripes) {}
 
   void lock_user(const std::string& user_id) override;
   std::optional<BackupVersion> find_version(const std::string& user_id, int64_t version) override;
@@ -58,6 +64,8 @@ class SociTransaction final : public Transaction {
   soci::session& sql_;
   const SqlDialect& dialect_;
   StatementCache& statements_;  // this connection's
+  UserStripes* stripes_;
+  std::unique_lock<std::mutex> user_turn_;  // the first locked user's stripe
 };
 
 }  // namespace roomkeys

@@ -29,9 +29,11 @@ const SqlDialect& SqlDialect::mysql() {
       // write; single-statement reads need no transaction at all).
       {"START TRANSACTION"},
       // An upsert takes the exclusive row lock directly (INSERT IGNORE would take a shared lock
-      // first, and two shared holders upgrading deadlock).
+      // first, and two shared holders upgrading deadlock). It changes the row, so that on a
+      // Galera cluster it is in the write set and concurrent writers of one user through
+      // different nodes fail certification instead of both committing (sql/mysql/0002).
       "INSERT INTO rk_users (user_id) VALUES (:user_id) "
-      "ON DUPLICATE KEY UPDATE user_id = VALUES(user_id)",
+      "ON DUPLICATE KEY UPDATE write_seq = write_seq + 1",
       " ON DUPLICATE KEY UPDATE ",
       "VALUES(",
       ")",

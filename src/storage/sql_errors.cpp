@@ -39,6 +39,9 @@ Failure classify(const soci::soci_error& error) {
       case 2013:  // lost connection during query
       case 2055:  // lost connection
         return Failure::kConnectionLost;
+      case 1047:  // ER_UNKNOWN_COM_ERROR: a Galera node not ready (its cluster is changing
+                  // members, or it is rejoining): run the work again a moment later
+        return Failure::kTransient;
       case 1021:  // ER_DISK_FULL
       case 1114:  // ER_RECORD_FILE_FULL: the table (space) is full
         return Failure::kStorageFull;
@@ -47,6 +50,11 @@ Failure classify(const soci::soci_error& error) {
     }
   }
   return Failure::kUnavailable;  // e.g. SOCI's own "failed to reconnect"
+}
+
+std::string error_code_suffix(const soci::soci_error& error) {
+  const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
+  return mysql == nullptr ? "" : " (MySQL error " + std::to_string(mysql->err_num_) + ")";
 }
 
 bool reconnect_failed(const soci::soci_error& error) {

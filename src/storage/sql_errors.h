@@ -3,6 +3,8 @@
 
 #include <soci/soci.h>
 
+#include <string>
+
 namespace roomkeys {
 
 enum class Failure {
@@ -14,6 +16,10 @@ enum class Failure {
 };
 
 Failure classify(const soci::soci_error& error);
+
+// " (MySQL error 1213)" for a MySQL/MariaDB error, "" for others: for the log, so that an operator
+// can look the code up.
+std::string error_code_suffix(const soci::soci_error& error);
 
 // The connection could not even be made: retrying at once would fail the same way.
 bool reconnect_failed(const soci::soci_error& error);
