@@ -82,30 +82,26 @@ class GaleraTest : public ::testing::Test {
            std::to_string(base_port() + node) + "/" + database;
   }
 
+  // packaging/examples/haproxy-roomkeys.cfg as shipped, its addresses replaced.
   void start_haproxy() {
     haproxy_port_ = free_port();
-    std::ofstream config(dir_.file("haproxy.cfg"));
-    config << "global\n  maxconn 2000\n"
-           << "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n"
-           // A health check waits out a cluster's pause (a node gone: ~3 s) rather than
-           // failing every server at once.
-           << "  timeout check 10s\n"
-           << "  timeout server 60s\n  retries 3\n  option redispatch\n"
-           << "frontend roomkeys\n  bind 127.0.0.1:" << haproxy_port_ << "\n"
-           << "  default_backend servers\n"
-           << "backend servers\n  balance roundrobin\n"
-           << "  option httpchk GET /_roomkeys/health\n  http-check expect status 200\n"
-           << "  default-server inter 250ms fall 2 rise 2 observe layer7 error-limit 5 "
-              "on-error mark-down\n";
+    std::string config = read_text(std::string(ROOMKEYS_EXAMPLES_DIR) + "/haproxy-roomkeys.cfg");
+    auto replace = [&config](const std::string& from, const std::string& to) {
+      const auto at = config.find(from);
+      ASSERT_NE(at, std::string::npos) << from;
+      config.replace(at, from.size(), to);
+    };
+    replace("127.0.0.1:8448", "127.0.0.1:" + std::to_string(haproxy_port_));
     for (int n = 0; n < kNodes; ++n) {
-      config << "  server s" << n + 1 << " 127.0.0.1:" << servers_[n]->port() << " check\n";
+      replace("127.0.0.1:800" + std::to_string(n + 1),
+              "127.0.0.1:" + std::to_string(servers_[n]->port()));
     }
-    config.close();
+    std::ofstream(dir_.file("haproxy.cfg")) << config;
     haproxy_ = std::make_unique<ChildProcess>(
         std::vector<std::string>{"haproxy", "-db", "-f", dir_.file("haproxy.cfg")},
         std::vector<std::string>{}, dir_.file("haproxy.log"));
     ASSERT_TRUE(haproxy_->wait_for_port(haproxy_port_)) << read_text(dir_.file("haproxy.log"));
-    std::this_thread::sleep_for(milliseconds(600));  // the first health checks pass
+    std::this_thread::sleep_for(milliseconds(1200));  // the first health checks pass
   }
 
   HttpClient balanced() const {

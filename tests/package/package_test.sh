@@ -39,7 +39,8 @@ for path in ./usr/bin/roomkeys-server ./usr/bin/roomkeys-admin ./usr/share/man/m
             ./etc/roomkeys/roomkeys-server.conf ./usr/share/man/man1/roomkeys-server.1.gz \
             ./usr/share/doc/roomkeys-server/changelog.Debian.gz \
             ./usr/share/doc/roomkeys-server/examples/nginx-roomkeys.conf \
-            ./usr/share/doc/roomkeys-server/examples/Caddyfile; do
+            ./usr/share/doc/roomkeys-server/examples/Caddyfile \
+            ./usr/share/doc/roomkeys-server/examples/haproxy-roomkeys.cfg; do
   grep -q " $path\$" <<<"$contents" || fail "server deb lacks $path"
 done
 check "server deb holds the binary, unit, config, man page, docs and proxy recipes"
