@@ -27,8 +27,8 @@ cleanup() {
   bash tests/mariadb/mariadb-test-server.sh stop "$work/mariadb" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+source bench/wrk_helpers.sh
 
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2" | tail -n 1; }
 rows=()
 
 start_servers() {  # start_servers DATABASE_URL... : one roomkeys-server each, HAProxy in front
@@ -76,23 +76,6 @@ retries_total() {  # the sum of roomkeys_db_retries_total over the running serve
   echo "$total"
 }
 
-new_backup() {  # new_backup TOKEN
-  curl -sf -H "Authorization: Bearer $1" -X POST "$base/_matrix/client/v3/room_keys/version" \
-    -d '{"algorithm":"m.megolm_backup.v1.curve25519-aes-sha2","auth_data":{"public_key":"bench"}}' |
-    sed 's/.*"version":"\([0-9]*\)".*/\1/'
-}
-
-upload() {  # upload VERSION PREFIX CONNECTIONS REQUESTS_PER_CONNECTION -> wrk RESULT line
-  local done_dir=$work/done
-  rm -rf "$done_dir" && mkdir -p "$done_dir"
-  RK_VERSION=$1 RK_PREFIX=$2 RK_REQUESTS=$4 RK_DONE_DIR=$done_dir \
-    wrk -t"$3" -c"$3" -d3600s -s bench/lua/upload.lua "$base" >"$work/wrk.out" 2>&1 &
-  local wrk_pid=$!
-  until [[ $(ls "$done_dir" | wc -l) -ge $3 ]] || ! kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.02; done
-  kill -INT "$wrk_pid" 2>/dev/null || true
-  wait "$wrk_pid" || true
-  grep '^RESULT' "$work/wrk.out"
-}
 
 measure() {  # measure TOPOLOGY: the three workloads through $base
   local name=$1 r v keys_per_s race_per_s retried reads

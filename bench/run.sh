@@ -27,11 +27,11 @@ export RK_LUA_DIR=$root/bench/lua RK_TOKEN=bench-token
 
 default_mariadb_port=33416
 source bench/mariadb_and_server.sh
+source bench/wrk_helpers.sh
 
 rows=()  # "backend|figure|value|limit|ratio|target"
 row() { rows+=("$1|$2|$3|$4|$5|$6"); printf '  %-40s %14s %14s %8s  (%s)\n' "$2" "$3" "$4" "$5" "$6"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2" | tail -n 1; }
 per_second() { awk -v n="$(field requests "$1")" -v s="$(field seconds "$1")" 'BEGIN { printf "%.0f", n / s }'; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -48,26 +48,6 @@ start_server() {  # start_server DATABASE_URL
 stop_server() { kill "$server_pid"; wait "$server_pid" || true; server_pid=""; }
 # Anonymous memory only: pages of the memory-mapped SQLite file are the kernel's page cache.
 rss_anon_mb() { awk '/RssAnon/ { printf "%.1f", $2 / 1024 }' "/proc/$server_pid/status"; }
-
-# A new backup version of the bench user, or of the token's (it becomes the current one);
-# prints its id.
-new_backup() {  # new_backup [TOKEN]
-  curl -sf -H "Authorization: Bearer ${1:-$RK_TOKEN}" -X POST "$base/_matrix/client/v3/room_keys/version" \
-    -d '{"algorithm":"m.megolm_backup.v1.curve25519-aes-sha2","auth_data":{"public_key":"bench"}}' |
-    sed 's/.*"version":"\([0-9]*\)".*/\1/'
-}
-
-upload() {  # upload VERSION PREFIX CONNECTIONS REQUESTS_PER_CONNECTION -> wrk RESULT line
-  local done_dir=$work/done
-  rm -rf "$done_dir" && mkdir -p "$done_dir"
-  RK_VERSION=$1 RK_PREFIX=$2 RK_REQUESTS=$4 RK_DONE_DIR=$done_dir \
-    wrk -t"$3" -c"$3" -d3600s -s bench/lua/upload.lua "$base" >"$work/wrk.out" 2>&1 &
-  local wrk_pid=$!
-  until [[ $(ls "$done_dir" | wc -l) -ge $3 ]] || ! kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.02; done
-  kill -INT "$wrk_pid" 2>/dev/null || true
-  wait "$wrk_pid" || true
-  grep '^RESULT' "$work/wrk.out"
-}
 
 restore() {  # restore VERSION -> "MB/s bytes"
   curl -sf -o /dev/null -H "Authorization: Bearer $RK_TOKEN" \

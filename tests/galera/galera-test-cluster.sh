@@ -16,6 +16,7 @@ action=$1
 dir=$2
 arg=${3:-}
 run_as=mysql
+source "$(dirname "$0")/../support/stop_mariadbd.sh"
 
 node_dir() { echo "$dir/node$1"; }
 base() { cat "$dir/base"; }
@@ -76,18 +77,7 @@ start_node() {  # start_node N [extra options]: in the background, outliving thi
   setsid mariadbd $(node_options "$n") "$@" </dev/null >/dev/null 2>&1 &
 }
 
-stop_node() {
-  local pid_file pid
-  pid_file="$(node_dir "$1")/mysqld.pid"
-  [[ -f "$pid_file" ]] || return 0
-  pid=$(cat "$pid_file")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-}
+stop_node() { stop_mariadbd "$(node_dir "$1")/mysqld.pid"; }
 
 case "$action" in
   start)

@@ -11,6 +11,7 @@ action=$1
 dir=$2
 port=${3:-}
 user=$(id -un)
+source "$(dirname "$0")/../support/stop_mariadbd.sh"
 
 wait_until_up() {
   for _ in $(seq 1 300); do
@@ -33,17 +34,7 @@ run_server() {
   wait_until_up
 }
 
-stop_server() {
-  [[ -f "$dir/mysqld.pid" ]] || return 0
-  local pid
-  pid=$(cat "$dir/mysqld.pid")
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  kill -9 "$pid" 2>/dev/null || true
-}
+stop_server() { stop_mariadbd "$dir/mysqld.pid"; }
 
 case "$action" in
   start)
