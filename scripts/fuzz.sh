@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 runs=${RUNS:-10000000}
 harnesses=("$@")
 ((${#harnesses[@]})) ||
-  harnesses=(json_validate key_upload version_body database_url config_and_tokens request_path)
+  harnesses=(json_validate key_upload version_body database_url config_and_tokens request_path
+             path_query)
 
 scripts/install-deps.sh --test
 cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang-16 -DCMAKE_CXX_COMPILER=clang++-16 \

@@ -11,35 +11,10 @@
 #include <variant>
 
 #include "common/percent_decode.h"
+#include "fuzz/roomkeys_routes.h"
 #include "server/request_framer.h"
-#include "server/route_table.h"
 
 namespace {
-
-void handler(void*, const mxm_request*, mxm_responder*) {}
-
-const roomkeys::server::RouteTable& routes() {
-  static const roomkeys::server::RouteTable table = [] {
-    roomkeys::server::RouteTable t;
-    for (const char* prefix : {"/_matrix/client/v3", "/_matrix/client/r0"}) {
-      const std::string base = std::string(prefix) + "/room_keys";
-      for (const std::string path :
-           {base + "/version", base + "/version/{version}", base + "/keys", base + "/keys/{roomId}",
-            base + "/keys/{roomId}/{sessionId}"}) {
-        for (mxm_method method : {MXM_GET, MXM_PUT, MXM_POST, MXM_DELETE}) {
-          mxm_route route{};
-          route.struct_size = sizeof route;
-          route.method = method;
-          route.path_template = {path.data(), path.size()};
-          route.handler = handler;
-          t.add(route);
-        }
-      }
-    }
-    return t;
-  }();
-  return table;
-}
 
 void check(const roomkeys::server::FramedRequest& request) {
   Pistache::Http::Private::ParserImpl<Pistache::Http::Request> parser(1 << 26);
@@ -52,7 +27,7 @@ void check(const roomkeys::server::FramedRequest& request) {
   }
   if (parser.request.body() != request.body) __builtin_trap();
   std::string path = parser.request.resource();
-  routes().match(MXM_GET, path);
+  roomkeys::fuzz::roomkeys_routes().match(MXM_GET, path);
   const auto& query = parser.request.query();
   for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it) {
     (void)roomkeys::percent_decode(it->first);

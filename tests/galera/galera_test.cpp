@@ -4,6 +4,7 @@
 // node killed mid-load, a roomkeys server killed, the largest body in one write set.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -140,7 +141,7 @@ TEST_F(GaleraTest, SixteenDevicesRacingThroughThreeNodesKeepTheWinnerAndAnExactC
   ASSERT_EQ(call(balanced(), "POST", "/room_keys/version", kCreate).status, 200);
   constexpr int kDevices = 16, kSessions = 64, kRounds = 4;
   // Every upload of a session has its own first_message_index, so exactly one key is the best.
-  std::vector<int> ranks(kDevices * kRounds * kSessions);
+  std::vector<int> ranks(static_cast<size_t>(kDevices) * kRounds * kSessions);
   for (size_t i = 0; i < ranks.size(); ++i) ranks[i] = static_cast<int>(i);
   std::shuffle(ranks.begin(), ranks.end(), std::mt19937(7));
   std::mutex mutex;
