@@ -5,7 +5,8 @@
 namespace roomkeys {
 namespace {
 
-constexpr size_t kChunkBytes = size_t{64} * 1024;  // big enough to amortise writes, small enough to stream
+constexpr size_t kChunkBytes =
+    size_t{64} * 1024;  // big enough to amortise writes, small enough to stream
 
 }  // namespace
 

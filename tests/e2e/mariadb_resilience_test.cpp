@@ -158,8 +158,12 @@ TEST(MariadbResilience, DatabaseRestartMidLoadLosesNothingAndRecovers) {
     });
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(client.request("GET", "/_roomkeys/health").body, R"({"status":"ok"})");
   ASSERT_EQ(database.control("pause"), 0);
   std::this_thread::sleep_for(std::chrono::seconds(2));
+  const HttpResponse unhealthy = client.request("GET", "/_roomkeys/health");  // for balancers
+  EXPECT_EQ(unhealthy.status, 503);
+  EXPECT_EQ(unhealthy.json()["errcode"], "M_UNKNOWN");
   ASSERT_EQ(database.control("resume"), 0);
   const auto resumed = Clock::now();
   // Recovery without a restart: wait for a success after the database came back.
@@ -183,6 +187,7 @@ TEST(MariadbResilience, DatabaseRestartMidLoadLosesNothingAndRecovers) {
   }
   EXPECT_GT(statuses[503], 0) << "the outage was not noticed";
   EXPECT_GT(acknowledged.size(), before) << "no recovery within 30 s";
+  EXPECT_EQ(client.request("GET", "/_roomkeys/health").status, 200);
   EXPECT_LT(slowest_error_ms, 10000) << "errors must come fast, not hang";
 
   // Nothing acknowledged is lost, and no batch is half-written.
