@@ -29,7 +29,31 @@ std::vector<std::string> split_sql_statements(const std::string& script) {
 
 namespace {
 
-void migrate_locked(soci::session& sql, const std::vector<Migration>& migrations) {
+int mysql_error_number(const soci::soci_error& error) {
+  const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
+  return mysql == nullptr ? 0 : static_cast<int>(mysql->err_num_);
+}
+
+// MySQL commits each DDL statement by itself, so a migration is applied statement by statement
+// and another server may have done any of them already: a table, column or index that already
+// exists (1050, 1060, 1061) is that server's work, and the version already recorded (1062) too.
+// (A server that stopped half-way through a migration resumes it the same way.)
+void run_step(soci::session& sql, const std::string& statement, bool is_mysql) {
+  try {
+    sql << statement;
+  } catch (const soci::soci_error& e) {
+    switch (is_mysql ? mysql_error_number(e) : 0) {
+      case 1050:
+      case 1060:
+      case 1061:
+        return;
+      default:
+        throw;
+    }
+  }
+}
+
+void migrate_locked(soci::session& sql, const std::vector<Migration>& migrations, bool is_mysql) {
   sql << "CREATE TABLE IF NOT EXISTS rk_schema_version (version INTEGER NOT NULL PRIMARY "
          "KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT "
          "CURRENT_TIMESTAMP)";
@@ -39,37 +63,32 @@ void migrate_locked(soci::session& sql, const std::vector<Migration>& migrations
   if (ind != soci::i_ok) applied = 0;
   for (const Migration& m : migrations) {
     if (m.version <= applied) continue;
-    // MySQL commits each DDL statement by itself; SQLite runs them all in one transaction.
-    for (const std::string& statement : split_sql_statements(m.sql)) sql << statement;
+    // SQLite runs all of them in one transaction (apply_migrations).
+    for (const std::string& statement : split_sql_statements(m.sql)) {
+      run_step(sql, statement, is_mysql);
+    }
     const std::string name = m.name;
-    sql << "INSERT INTO rk_schema_version (version, name) VALUES (:version, :name)",
-        soci::use(m.version), soci::use(name);
+    try {
+      sql << "INSERT INTO rk_schema_version (version, name) VALUES (:version, :name)",
+          soci::use(m.version), soci::use(name);
+    } catch (const soci::soci_error& e) {
+      if (mysql_error_number(e) != 1062) throw;
+    }
   }
 }
 
 // GET_LOCK is local to one server: servers of one Galera cluster starting together each hold it
-// on their own node and race. The loser's statement then finds the winner's work (a table or
-// column that already exists, the version already recorded) and reads the recorded version again.
+// on their own node and race. Each statement that finds the other's work goes on (run_step); a
+// statement that lost a certification race runs the migrations again from the recorded version.
 bool lost_a_race(const soci::soci_error& error) {
-  const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
-  if (mysql == nullptr) return false;
-  switch (mysql->err_num_) {
-    case 1050:  // ER_TABLE_EXISTS_ERROR
-    case 1060:  // ER_DUP_FIELDNAME
-    case 1061:  // ER_DUP_KEYNAME
-    case 1062:  // ER_DUP_ENTRY (the version row)
-    case 1213:  // ER_LOCK_DEADLOCK (certification)
-      return true;
-    default:
-      return false;
-  }
+  return mysql_error_number(error) == 1213;  // ER_LOCK_DEADLOCK (certification)
 }
 
 void migrate_racing(soci::session& sql, const std::vector<Migration>& migrations) {
   constexpr int kAttempts = 100;  // 100 x 200 ms: longer than any migration of ours
   for (int attempt = 1;; ++attempt) {
     try {
-      migrate_locked(sql, migrations);
+      migrate_locked(sql, migrations, true);
       return;
     } catch (const soci::soci_error& e) {
       if (attempt == kAttempts || !lost_a_race(e)) throw;
@@ -101,7 +120,7 @@ void apply_migrations(soci::session& sql, bool is_mysql, const std::vector<Migra
     if (is_mysql) {
       migrate_racing(sql, migrations);
     } else {
-      migrate_locked(sql, migrations);
+      migrate_locked(sql, migrations, false);
     }
     sql << (is_mysql ? "SELECT RELEASE_LOCK('roomkeys_migrations')" : "COMMIT");
   } catch (const soci::soci_error&) {

@@ -58,6 +58,24 @@ TEST(MysqlRepository, SchemaIsInnoDbAndMigrationsAreRecordedOnce) {
   EXPECT_EQ(innodb, 4);
 }
 
+// What a server that races another one (Galera: GET_LOCK is per node) or stopped half-way meets:
+// the schema is there, its versions are not recorded. Every step is found done and recorded.
+TEST(MysqlRepository, MigrationsWhoseWorkIsAlreadyDoneAreRecordedAndGoOn) {
+  TestDatabase db(TestBackend::kMariadb);
+  ASSERT_TRUE(open(db.url())->migrate().is_ok());
+  const DatabaseUrl url = parse_database_url(db.url()).value();
+  soci::session sql(soci::mysql, "db=" + url.database + " host=" + url.host +
+                                     " port=" + std::to_string(url.port) + " user=" + url.user +
+                                     " password='" + url.password + "'");
+  sql << "DELETE FROM rk_schema_version";
+  auto repository = open(db.url());
+  ASSERT_TRUE(repository->migrate().is_ok());
+  EXPECT_TRUE(repository->health().is_ok());
+  int rows = 0;
+  sql << "SELECT COUNT(*) FROM rk_schema_version", soci::into(rows);
+  EXPECT_EQ(rows, 2);
+}
+
 TEST(MysqlRepository, IdsAreByteExactWithoutPadding) {
   TestDatabase db(TestBackend::kMariadb);
   auto repository = open(db.url());
