@@ -42,6 +42,9 @@ Failure classify(const soci::soci_error& error) {
       case 1047:  // ER_UNKNOWN_COM_ERROR: a Galera node not ready (its cluster is changing
                   // members, or it is rejoining): run the work again a moment later
         return Failure::kTransient;
+      case 1180:  // ER_ERROR_DURING_COMMIT: Galera could not replicate it (node cut off); the
+                  // transaction is rolled back
+        return Failure::kUnavailable;
       case 1021:  // ER_DISK_FULL
       case 1114:  // ER_RECORD_FILE_FULL: the table (space) is full
         return Failure::kStorageFull;

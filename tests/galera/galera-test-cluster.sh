@@ -67,7 +67,7 @@ node_options() {  # node_options N: the mariadbd command line of node N
     --wsrep-node-address="127.0.0.1:$(gcomm_port "$n")" \
     --wsrep-node-incoming-address="127.0.0.1:$(sql_port "$n")" \
     --wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:$(sst_port "$n")" \
-    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gcomm_port "$n");ist.recv_addr=127.0.0.1:$(ist_port "$n");gcache.size=32M;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT3S;evs.keepalive_period=PT0.5S"
+    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$(gcomm_port "$n");ist.recv_addr=127.0.0.1:$(ist_port "$n");gcache.size=32M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT5S;evs.keepalive_period=PT1S"
 }
 
 start_node() {  # start_node N [extra options]: in the background, outliving this script
