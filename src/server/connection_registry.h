@@ -51,7 +51,6 @@ class Connection {
 
   // The reactor thread's view; the sweeper reads the atomics.
   void set_deadline(std::chrono::steady_clock::time_point when, CutReason reason);
-  void clear_deadline() { deadline_ms_.store(0, std::memory_order_relaxed); }
   // Answers are being written: the sweeper then watches the socket's send queue instead.
   void set_answering(bool answering) { answering_.store(answering, std::memory_order_relaxed); }
 

@@ -1,10 +1,10 @@
 #include "storage/migrations.h"
 
-#include <soci/mysql/soci-mysql.h>
-
 #include <chrono>
 #include <sstream>
 #include <thread>
+
+#include "storage/sql_errors.h"
 
 namespace roomkeys {
 
@@ -28,11 +28,6 @@ std::vector<std::string> split_sql_statements(const std::string& script) {
 }
 
 namespace {
-
-int mysql_error_number(const soci::soci_error& error) {
-  const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
-  return mysql == nullptr ? 0 : static_cast<int>(mysql->err_num_);
-}
 
 // MySQL commits each DDL statement by itself, so a migration is applied statement by statement
 // and another server may have done any of them already: a table, column or index that already

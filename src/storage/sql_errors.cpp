@@ -55,9 +55,14 @@ Failure classify(const soci::soci_error& error) {
   return Failure::kUnavailable;  // e.g. SOCI's own "failed to reconnect"
 }
 
-std::string error_code_suffix(const soci::soci_error& error) {
+int mysql_error_number(const soci::soci_error& error) {
   const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
-  return mysql == nullptr ? "" : " (MySQL error " + std::to_string(mysql->err_num_) + ")";
+  return mysql == nullptr ? 0 : static_cast<int>(mysql->err_num_);
+}
+
+std::string error_code_suffix(const soci::soci_error& error) {
+  const int number = mysql_error_number(error);
+  return number == 0 ? "" : " (MySQL error " + std::to_string(number) + ")";
 }
 
 bool reconnect_failed(const soci::soci_error& error) {

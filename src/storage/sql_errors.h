@@ -17,6 +17,9 @@ enum class Failure {
 
 Failure classify(const soci::soci_error& error);
 
+// The MySQL/MariaDB error number of `error`; 0 for an error of another backend.
+int mysql_error_number(const soci::soci_error& error);
+
 // " (MySQL error 1213)" for a MySQL/MariaDB error, "" for others: for the log, so that an operator
 // can look the code up.
 std::string error_code_suffix(const soci::soci_error& error);
