@@ -12,7 +12,8 @@ namespace roomkeys::admin {
 namespace {
 
 // postgresql://USER:PASSWORD@HOST:PORT/DBNAME[?key=value&...] as libpq keywords (SOCI does not
-// pass a URL through), every part percent-decoded once; nullopt when malformed.
+// pass a URL through), every part percent-decoded once; nullopt when malformed. HOST may be
+// empty with ?host=/run/postgresql (a Unix socket, as Synapse's own docs write it).
 std::optional<std::string> postgres_conninfo(std::string_view url) {
   url.remove_prefix(url.find("://") + 3);
   std::string_view query;
@@ -32,9 +33,15 @@ std::optional<std::string> postgres_conninfo(std::string_view url) {
     if (colon != std::string_view::npos)
       parts.emplace_back("password", credentials.substr(colon + 1));
   }
-  if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+  // An IPv6 host is written in brackets ([::1]:5432); libpq wants it without them.
+  const auto bracket = authority.rfind(']');
+  if (auto colon = authority.rfind(':');
+      colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
     parts.emplace_back("port", authority.substr(colon + 1));
     authority = authority.substr(0, colon);
+  }
+  if (authority.size() >= 2 && authority.front() == '[' && authority.back() == ']') {
+    authority = authority.substr(1, authority.size() - 2);
   }
   if (!authority.empty()) parts.emplace_back("host", authority);
   while (!query.empty()) {

@@ -378,6 +378,26 @@ TEST(SynapseImportCli, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(admin({"--help"}).exit_status, 0);
 }
 
+// Operators reach a local PostgreSQL through its Unix socket (?host=DIR, no host before the
+// path) or over IPv6 ([::1]:PORT); both must reach the same database as the plain URL.
+TEST(SynapseImportCli, PostgresqlOverIpv6AndItsUnixSocket) {
+  SynapseDb synapse(SynapseBackend::kPostgresql);
+  synapse.add_version("@carol:z", 4, kAlgorithm, kAuth, 9);
+  synapse.add_key("@carol:z", 4, "!r:z", "s", 0, 0, true, R"({"c": 1})");
+  const std::string& url = synapse.url();  // postgresql://USER:PW@127.0.0.1:PORT/DB
+  const auto at = url.find('@'), colon = url.rfind(':'), slash = url.rfind('/');
+  const std::string port = url.substr(colon + 1, slash - colon - 1);
+  const std::vector<std::string> urls = {url.substr(0, at + 1) + "[::1]" + url.substr(colon),
+                                         url.substr(0, at + 1) + url.substr(slash) + "?host=" +
+                                             ROOMKEYS_TEST_POSTGRESQL_SOCKET_DIR + "&port=" + port};
+  for (const std::string& source : urls) {
+    TestDatabase target(TestBackend::kSqlite);
+    const AdminRun run = admin({"--database", target.url(), "import-synapse", source});
+    EXPECT_EQ(run.exit_status, 0) << source << "\n" << run.output;
+    EXPECT_NE(run.output.find("1 keys written"), std::string::npos) << source << "\n" << run.output;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Import, SynapseImportTest,
                          ::testing::Values(Combo{SynapseBackend::kSqlite, TestBackend::kSqlite},
                                            Combo{SynapseBackend::kSqlite, TestBackend::kMariadb},

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A throw-away PostgreSQL 15 server for the tests (Synapse's usual database), on 127.0.0.1 with
-# its own data directory. initdb and postgres refuse to run as root, so they run as the
+# A throw-away PostgreSQL 15 server for the tests (Synapse's usual database), on 127.0.0.1 and ::1
+# and a Unix socket in DIR, with its own data directory. initdb and postgres refuse to run as root, so they run as the
 # unprivileged system user "postgres" (created by Debian's postgresql-common).
 #   postgresql-test-server.sh start DIR PORT   initialise DIR, start postgres
 #   postgresql-test-server.sh stop DIR         stop it and remove DIR
@@ -30,7 +30,7 @@ case "$action" in
       --auth-host=scram-sha-256 --auth-local=trust -E UTF8 --locale=C.UTF-8 \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off" start >/dev/null ||
+      -o "-c listen_addresses=127.0.0.1,::1 -p $port -k $dir -c fsync=off" start >/dev/null ||
       { tail -n 30 "$dir/server.log" >&2; exit 1; }
     as_postgres "$bin/createdb" -h "$dir" -p "$port" -U synapse synapse
     echo "postgres up on 127.0.0.1:$port"
