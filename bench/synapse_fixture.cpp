@@ -1,23 +1,18 @@
 // Writes a Synapse homeserver.db (its two key-backup tables, as Synapse creates them) holding
-// one user's backup of KEYS keys, shaped like what clients send: rooms of 10 to 3000 sessions,
-// random 43-character base64 session ids, incompressible ~1.2 KB session_data.
+// one user's backup of KEYS keys: the upload workload of bench/growth.sh (rooms of 10 to 3000
+// sessions, random 43-character base64 session ids, incompressible ~1.2 KB session_data), its
+// rows in the order the client uploaded them, across rooms, as Synapse stores them. The import
+// reads them in key order, so it seeks all over Synapse's table, as it does on a real server.
 //   roomkeys-bench-synapse PATH KEYS
 #include <sqlite3.h>
 
 #include <cstdio>
-#include <random>
 #include <stdexcept>
 #include <string>
 
+#include "growth_workload.h"
+
 namespace {
-
-const char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string random_base64(std::mt19937_64& random, size_t length) {
-  std::string out(length, 'A');
-  for (char& c : out) c = kBase64[random() % 64];
-  return out;
-}
 
 void exec(sqlite3* db, const char* sql) {
   char* error = nullptr;
@@ -29,7 +24,6 @@ void exec(sqlite3* db, const char* sql) {
 }
 
 }  // namespace
-
 int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr, "usage: roomkeys-bench-synapse PATH KEYS\n");
@@ -58,24 +52,16 @@ int main(int argc, char** argv) {
                        "INSERT INTO e2e_room_keys VALUES ('@bench:example.org', ?, ?, 1, ?, 0, "
                        "?, ?)",
                        -1, &insert, nullptr);
-    std::mt19937_64 random(42);
-    std::string room;
-    long left_in_room = 0;
+    const roomkeys::bench::GrowthWorkload workload(keys, 42);
     for (long i = 0; i < keys; ++i) {
-      if (left_in_room == 0) {
-        room = "!" + random_base64(random, 18) + ":example.org";
-        left_in_room = 10 + static_cast<long>(random() % 2991);
-      }
-      --left_in_room;
-      const std::string session = random_base64(random, 43);
-      const std::string data = "{\"ciphertext\": \"" + random_base64(random, 1100) +
-                               "\", \"ephemeral\": \"" + random_base64(random, 43) +
-                               "\", \"mac\": \"" + random_base64(random, 22) + "\"}";
+      const std::string& room = workload.key(i).room_id;
+      const std::string& session = workload.key(i).session_id;
+      const std::string data = workload.session_data(i);
       sqlite3_bind_text(insert, 1, room.data(), static_cast<int>(room.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(insert, 2, session.data(), static_cast<int>(session.size()),
                         SQLITE_TRANSIENT);
-      sqlite3_bind_int64(insert, 3, static_cast<sqlite3_int64>(random() % 1000));
-      sqlite3_bind_int(insert, 4, static_cast<int>(random() % 2));
+      sqlite3_bind_int64(insert, 3, i % 1000);
+      sqlite3_bind_int(insert, 4, static_cast<int>(i % 2));
       sqlite3_bind_text(insert, 5, data.data(), static_cast<int>(data.size()), SQLITE_TRANSIENT);
       if (sqlite3_step(insert) != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(db));
       sqlite3_reset(insert);
