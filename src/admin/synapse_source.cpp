@@ -4,6 +4,7 @@
 
 #include "common/percent_decode.h"
 #include "storage/backend.h"
+#include "storage/database_url.h"
 
 // SOCI's PostgreSQL backend, declared as its header does (that header also pulls in libpq's).
 extern "C" const soci::backend_factory* factory_postgresql();
@@ -34,16 +35,10 @@ std::optional<std::string> postgres_conninfo(std::string_view url) {
       parts.emplace_back("password", credentials.substr(colon + 1));
   }
   // An IPv6 host is written in brackets ([::1]:5432); libpq wants it without them.
-  const auto bracket = authority.rfind(']');
-  if (auto colon = authority.rfind(':');
-      colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
-    parts.emplace_back("port", authority.substr(colon + 1));
-    authority = authority.substr(0, colon);
-  }
-  if (authority.size() >= 2 && authority.front() == '[' && authority.back() == ']') {
-    authority = authority.substr(1, authority.size() - 2);
-  }
-  if (!authority.empty()) parts.emplace_back("host", authority);
+  const auto host_port = split_host_port(authority);
+  if (!host_port) return std::nullopt;
+  if (!host_port->port.empty()) parts.emplace_back("port", host_port->port);
+  if (!host_port->host.empty()) parts.emplace_back("host", host_port->host);
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);

@@ -52,19 +52,10 @@ Result<DatabaseUrl> parse_mysql(std::string_view rest) {
     url.user = *user;
     url.password = *password;
   }
-  std::string_view port;
-  if (!authority.empty() && authority[0] == '[') {  // [IPv6]:PORT
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return invalid("mysql URL: unclosed '[' in host");
-    url.host = std::string(authority.substr(1, close - 1));
-    authority.remove_prefix(close + 1);
-    if (consume_prefix(authority, ":")) port = authority;
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    url.host = std::string(authority.substr(0, colon));
-    port = authority.substr(colon + 1);
-  } else if (!authority.empty()) {
-    url.host = std::string(authority);
-  }
+  const auto host_port = split_host_port(authority);
+  if (!host_port) return invalid("mysql URL: unclosed '[' in host");
+  url.host = std::string(host_port->host);
+  const std::string_view port = host_port->port;
   if (!port.empty()) {
     auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), url.port);
     if (error != std::errc() || end != port.data() + port.size() || url.port <= 0 ||
@@ -104,6 +95,19 @@ Result<DatabaseUrl> parse_database_url(std::string_view url) {
     return parse_mysql(rest);
   }
   return invalid("unsupported database URL (expected sqlite:PATH or mysql://...)");
+}
+
+std::optional<HostPort> split_host_port(std::string_view authority) {
+  if (!authority.empty() && authority[0] == '[') {  // [IPv6]:PORT
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view rest = authority.substr(close + 1);
+    return HostPort{authority.substr(1, close - 1),
+                    rest.empty() || rest[0] != ':' ? std::string_view() : rest.substr(1)};
+  }
+  const auto colon = authority.rfind(':');
+  if (colon == std::string_view::npos) return HostPort{authority, {}};
+  return HostPort{authority.substr(0, colon), authority.substr(colon + 1)};
 }
 
 }  // namespace roomkeys

@@ -5,6 +5,7 @@
 //                                    percent-decoded; with socket=, HOST and PORT are ignored
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,11 @@ struct DatabaseUrl {
 
 // kInvalidArgument with a message fit for an operator when the URL is malformed.
 Result<DatabaseUrl> parse_database_url(std::string_view url);
+
+// HOST[:PORT] or [IPV6][:PORT] of a URL's authority, brackets removed; nullopt for an unclosed '['.
+struct HostPort {
+  std::string_view host, port;
+};
+std::optional<HostPort> split_host_port(std::string_view authority);
 
 }  // namespace roomkeys
