@@ -28,7 +28,11 @@ cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOMKEYS_BUILD_TEST
       -DROOMKEYS_SANITIZE=thread
 cmake --build build/tsan -j"$(nproc)" --target roomkeys_storage_tests roomkeys_abi_tests \
       roomkeys_e2e_tests roomkeys_companion_tests roomkeys-server roomkeys
-export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/sanitizer/tsan.supp
+# ignore_noninstrumented_modules: a libc call made by Debian's (uninstrumented) Pistache, such as
+# the listener thread destroying a finished connection's parser when it drops the last reference
+# to its Peer, is not checked: TSan cannot see that reference count's atomics and took the
+# destruction for a race with the worker that served the connection (a CI failure under load).
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$PWD/tests/sanitizer/tsan.supp
 (cd build/tsan && ctest --output-on-failure -j"$(nproc)" --timeout 600 \
    -R '^(storage|abi|e2e|companion)\.' -E '^abi\.header_compiles_as_c99$')
 

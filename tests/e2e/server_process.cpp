@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -97,8 +98,21 @@ ServerProcess::ServerProcess(std::vector<std::string> args) : stderr_path_(temp_
 
 std::string ServerProcess::stderr_text() const { return read_file(stderr_path_); }
 
+// A server that died by itself, or ended its run with a failure (a sanitizer's report exits
+// non-zero), leaves its log on the test's output: the test alone may only see a cut connection.
 ServerProcess::~ServerProcess() {
-  stop();
+  int status = 0;
+  const bool died = pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_;
+  if (died) {
+    pid_ = -1;
+    close(stdout_fd_);
+  }
+  const int code = died ? exit_code(status) : stop();
+  if (died || code != 0) {
+    std::cerr << "roomkeys-server " << (died ? "ended by itself" : "ended") << " with status "
+              << code << "; its log:\n"
+              << read_file(stderr_path_) << std::endl;
+  }
   unlink(stderr_path_.c_str());
 }
 
