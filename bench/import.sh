@@ -16,9 +16,13 @@ trap 'rm -rf "$work"' EXIT
 echo "writing a Synapse database with $keys keys of one user"
 "$build/bin/roomkeys-bench-synapse" "$work/homeserver.db" "$keys"
 for run in first repeat; do
-  /usr/bin/time -f "%M" -o "$work/rss" "$build/bin/roomkeys-admin" \
+  sync  # the previous run's dirty pages are not this run's to write
+  /usr/bin/time -f "%M %e" -o "$work/time" "$build/bin/roomkeys-admin" \
     --database "sqlite:$work/roomkeys.db" import-synapse "sqlite:$work/homeserver.db" \
     >"$work/report" 2>/dev/null
-  summary=$(tail -n 1 "$work/report")
-  echo "$run import: $summary; peak RSS $(( $(cat "$work/rss") / 1024 )) MB"
+  read -r rss_kb seconds <"$work/time"
+  # The rate by the wall clock: start to exit, the final checkpoint of the WAL included.
+  rate=$(awk -v k="$keys" -v s="$seconds" 'BEGIN { printf "%.0f", k / s }')
+  echo "$run import: $keys keys in $seconds s = $rate keys/s; peak RSS $((rss_kb / 1024)) MB"
+  echo "  its summary: $(tail -n 1 "$work/report")"
 done

@@ -100,9 +100,9 @@ Status import_user(Repository& repository, SynapseSource& source, const std::str
       if (Status s = import.begin_version(theirs); !s.is_ok()) return s;
       std::vector<RoomKey> batch;
       source.for_each_key_page(
-          user_id, theirs.version, options.page_rows, [&](const std::vector<SynapseKey>& page) {
+          user_id, theirs.version, options.page_rows, [&](std::vector<SynapseKey>& page) {
             batch.clear();
-            for (const SynapseKey& row : page) {
+            for (SynapseKey& row : page) {
               ++mine.keys_read;
               if (std::string why = key_problem(row); !why.empty()) {
                 lines.push_back("skipped key of " + user_id + ", version " +
@@ -112,11 +112,11 @@ Status import_user(Repository& repository, SynapseSource& source, const std::str
                 continue;
               }
               RoomKey& key = batch.emplace_back();
-              key.room_id = row.room_id;
-              key.session_id = row.session_id;
+              key.room_id = std::move(row.room_id);
+              key.session_id = std::move(row.session_id);
               key.rank = KeyRank{*row.first_message_index, *row.forwarded_count,
                                  row.is_verified.value_or(0) != 0};
-              key.session_data = *row.session_data;
+              key.session_data = std::move(*row.session_data);
             }
             import.add_keys(batch);
             progress.update(totals.users_done, totals.keys_read + mine.keys_read);

@@ -2,6 +2,8 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <future>
+
 #include "common/percent_decode.h"
 #include "storage/backend.h"
 #include "storage/database_url.h"
@@ -139,56 +141,73 @@ std::vector<SynapseVersion> SynapseSource::versions(const std::string& user_id) 
   return versions;
 }
 
-void SynapseSource::for_each_key_page(
-    const std::string& user_id, int64_t version, size_t page_rows,
-    const std::function<void(const std::vector<SynapseKey>&)>& visit) {
+// One page of keys after (after_room, after_session), or from the start when `from_start`.
+std::vector<SynapseKey> SynapseSource::key_page(const std::string& user_id, int64_t version,
+                                                size_t page_rows, bool from_start,
+                                                const std::string& after_room,
+                                                const std::string& after_session) {
   const long long id = version;
-  const std::string columns =
+  SynapseKey row;
+  long long first_index = 0, forwarded = 0, verified = 0;
+  soci::indicator ind[4] = {};
+  soci::statement st(*sql_);
+  st.exchange(soci::into(row.room_id));
+  st.exchange(soci::into(row.session_id));
+  st.exchange(soci::into(first_index, ind[0]));
+  st.exchange(soci::into(forwarded, ind[1]));
+  st.exchange(soci::into(verified, ind[2]));
+  std::string data;
+  st.exchange(soci::into(data, ind[3]));
+  st.exchange(soci::use(user_id));
+  st.exchange(soci::use(id));
+  std::string query =
       "SELECT room_id, session_id, first_message_index, forwarded_count, "
       "CAST(is_verified AS INTEGER), session_data FROM e2e_room_keys "
       "WHERE user_id = :user_id AND version = :version";
-  const std::string order = " ORDER BY room_id, session_id LIMIT " + std::to_string(page_rows);
-  std::string after_room, after_session;
+  if (!from_start) {
+    // A row-value comparison: an index range scan on SQLite and PostgreSQL alike (the
+    // spelled-out OR made SQLite rescan the version from its start for every page).
+    query += " AND (room_id, session_id) > (:after_room, :after_session)";
+    st.exchange(soci::use(after_room));
+    st.exchange(soci::use(after_session));
+  }
+  st.alloc();
+  st.prepare(query + " ORDER BY room_id, session_id LIMIT " + std::to_string(page_rows));
+  st.define_and_bind();
+  st.execute(false);
   std::vector<SynapseKey> page;
-  for (bool first = true;; first = false) {
-    SynapseKey row;
-    long long first_index = 0, forwarded = 0, verified = 0;
-    soci::indicator ind[4] = {};
-    soci::statement st(*sql_);
-    st.exchange(soci::into(row.room_id));
-    st.exchange(soci::into(row.session_id));
-    st.exchange(soci::into(first_index, ind[0]));
-    st.exchange(soci::into(forwarded, ind[1]));
-    st.exchange(soci::into(verified, ind[2]));
-    std::string data;
-    st.exchange(soci::into(data, ind[3]));
-    st.exchange(soci::use(user_id));
-    st.exchange(soci::use(id));
-    std::string query = columns;
-    if (!first) {
-      // A row-value comparison: an index range scan on SQLite and PostgreSQL alike (the
-      // spelled-out OR made SQLite rescan the version from its start for every page).
-      query += " AND (room_id, session_id) > (:after_room, :after_session)";
-      st.exchange(soci::use(after_room));
-      st.exchange(soci::use(after_session));
-    }
-    st.alloc();
-    st.prepare(query + order);
-    st.define_and_bind();
-    st.execute(false);
-    page.clear();
-    while (st.fetch()) {
-      row.first_message_index = value_or_null<int64_t>(first_index, ind[0]);
-      row.forwarded_count = value_or_null<int64_t>(forwarded, ind[1]);
-      row.is_verified = value_or_null<int64_t>(verified, ind[2]);
-      row.session_data = value_or_null(data, ind[3]);
-      page.push_back(row);
-    }
+  page.reserve(page_rows);
+  while (st.fetch()) {
+    SynapseKey& key = page.emplace_back();
+    key.room_id = std::move(row.room_id);
+    key.session_id = std::move(row.session_id);
+    key.first_message_index = value_or_null<int64_t>(first_index, ind[0]);
+    key.forwarded_count = value_or_null<int64_t>(forwarded, ind[1]);
+    key.is_verified = value_or_null<int64_t>(verified, ind[2]);
+    if (ind[3] == soci::i_ok) key.session_data = std::move(data);
+  }
+  return page;
+}
+
+// The next page is read on a thread of its own while `visit` writes the last one: reading
+// Synapse's rows (at random places in its file) and writing ours then take turns on neither.
+// Only that thread uses the session until its page is taken; one page ahead bounds the memory.
+void SynapseSource::for_each_key_page(const std::string& user_id, int64_t version, size_t page_rows,
+                                      const std::function<void(std::vector<SynapseKey>&)>& visit) {
+  auto read_after = [this, &user_id, version, page_rows](bool from_start, std::string room,
+                                                         std::string session) {
+    return std::async(std::launch::async, [=, &user_id] {
+      return key_page(user_id, version, page_rows, from_start, room, session);
+    });
+  };
+  std::future<std::vector<SynapseKey>> next = read_after(true, "", "");
+  for (;;) {
+    std::vector<SynapseKey> page = next.get();  // a read's soci_error is thrown here
     if (page.empty()) return;
-    visit(page);
-    if (page.size() < page_rows) return;
-    after_room = page.back().room_id;
-    after_session = page.back().session_id;
+    const bool last = page.size() < page_rows;
+    if (!last) next = read_after(false, page.back().room_id, page.back().session_id);
+    visit(page);  // should it throw, `next`'s destructor waits for the page being read
+    if (last) return;
   }
 }
 

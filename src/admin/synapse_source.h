@@ -45,12 +45,16 @@ class SynapseSource {
   int64_t count_keys(const std::vector<std::string>& users);
   // The user's versions, deleted ones included, by ascending id.
   std::vector<SynapseVersion> versions(const std::string& user_id);
-  // The keys of one version, `page_rows` at a time, in (room, session) order.
+  // The keys of one version, `page_rows` at a time, in (room, session) order. `visit` may move
+  // from the rows it is given. The next page is read meanwhile, on another thread.
   void for_each_key_page(const std::string& user_id, int64_t version, size_t page_rows,
-                         const std::function<void(const std::vector<SynapseKey>&)>& visit);
+                         const std::function<void(std::vector<SynapseKey>&)>& visit);
 
  private:
   explicit SynapseSource(std::unique_ptr<soci::session> sql) : sql_(std::move(sql)) {}
+  std::vector<SynapseKey> key_page(const std::string& user_id, int64_t version, size_t page_rows,
+                                   bool from_start, const std::string& after_room,
+                                   const std::string& after_session);
   std::unique_ptr<soci::session> sql_;
 };
 
