@@ -22,6 +22,8 @@
 #include "companion/child_process.h"
 #include "e2e/http_client.h"
 #include "e2e/server_process.h"
+#include "storage/database_url.h"
+#include "storage/soci_session.h"
 #include "storage/temp_dir.h"
 #include "support/test_database.h"
 
@@ -54,6 +56,7 @@ class GaleraTest : public ::testing::Test {
     db_ = std::make_unique<TestDatabase>(TestBackend::kMariadb);
     const std::string base = mariadb_base_url();
     const std::string name = db_->url().substr(base.size());
+    wait_until_every_node_has(name);
     // All three start at once on the fresh database: their migrations race across nodes.
     std::vector<std::thread> starting;
     servers_.resize(kNodes);
@@ -76,6 +79,21 @@ class GaleraTest : public ::testing::Test {
     for (auto& t : starting) t.join();
     ASSERT_EQ(start_errors_, "") << "a server did not start beside the others";
     start_haproxy();
+  }
+
+  // A replicated CREATE DATABASE has returned on node 1 when the others may still be applying it
+  // (a server started there at once found no such database).
+  static void wait_until_every_node_has(const std::string& database) {
+    for (int n = 0; n < kNodes; ++n) {
+      auto sql = open_soci_session(parse_database_url(node_url(n, "information_schema")).value());
+      int found = 0;
+      for (int tries = 0; tries < 200 && found == 0; ++tries) {
+        *sql << "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = :name",
+            soci::into(found), soci::use(database);
+        if (found == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      ASSERT_EQ(found, 1) << "node " << n + 1 << " never saw database " << database;
+    }
   }
 
   static std::string node_url(int node, const std::string& database) {
