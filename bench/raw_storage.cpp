@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "storage/backend.h"
 #include "storage/database_url.h"
 #include "storage/soci_repository.h"
 #include "storage/soci_session.h"
@@ -147,9 +148,11 @@ int insert(const DatabaseUrl& url, long keys, int batch, int clients, const std:
   return 0;
 }
 
-// Every key of one backup version in primary-key order, fetched 1000 rows at a time.
+// Every key of one backup version in the order a restore reads them (the dialect's: room by room,
+// in the table's own order within a room), fetched 1000 rows at a time.
 int scan(const DatabaseUrl& url, const std::string& user, long long version) {
   auto sql = roomkeys::open_soci_session(url);
+  const roomkeys::SqlDialect& dialect = *roomkeys::backend_for(url).value().dialect;
   const auto started = Clock::now();
   constexpr size_t kRows = 1000;
   std::vector<std::string> rooms(kRows), sessions(kRows), data(kRows);
@@ -157,8 +160,9 @@ int scan(const DatabaseUrl& url, const std::string& user, long long version) {
   std::vector<int> verified(kRows);
   soci::statement st =
       (sql->prepare << "SELECT room_id, session_id, first_message_index, forwarded_count, "
-                       "is_verified, session_data FROM rk_keys WHERE user_id = :u AND version = :v "
-                       "ORDER BY room_id, session_id",
+                       "is_verified, session_data FROM rk_keys" +
+                           dialect.in_key_order + " WHERE user_id = :u AND version = :v ORDER BY " +
+                           dialect.key_order,
        soci::into(rooms), soci::into(sessions), soci::into(first), soci::into(forwarded),
        soci::into(verified), soci::into(data), soci::use(user), soci::use(version));
   st.execute(false);

@@ -349,7 +349,7 @@ std::vector<RoomKey> SociTransaction::find_ranks_batched(
   for (size_t begin = 0; begin < wanted.size(); begin += kBatch) {
     const size_t end = std::min(wanted.size(), begin + kBatch);
     std::string query =
-        "SELECT " + kRankColumns + " FROM rk_keys" + dialect_.by_primary_key +
+        "SELECT " + kRankColumns + " FROM rk_keys" + dialect_.by_key_index +
         " WHERE user_id = :user_id AND version = :version AND (room_id, session_id) IN (";
     for (size_t i = begin; i < end; ++i) {
       const std::string n = std::to_string(i - begin);
@@ -470,28 +470,29 @@ int64_t SociTransaction::delete_keys(const std::string& user_id, int64_t version
 void SociTransaction::for_each_key(const std::string& user_id, int64_t version, KeyScope scope,
                                    const std::function<bool(const RoomKey&)>& visit) {
   // One statement where rows stream from the database as they are fetched (SQLite); keyset pages
-  // in primary-key order where the client library buffers a whole result (MySQL), so that memory
-  // stays bounded. Each page is an index range scan.
+  // in the table's clustered order where the client library buffers a whole result (MySQL), so
+  // that memory stays bounded. Each page is a range scan of the primary key.
   const int kPageRows = dialect_.page_rows;
   const long long id = version;
-  const std::string select =
-      "SELECT " + kKeyColumns + " FROM rk_keys WHERE " + ScopedQuery(scope).where;
-  const std::string order = " ORDER BY room_id, session_id" +
+  const std::string select = "SELECT " + kKeyColumns + (kPageRows > 0 ? ", seq" : "") +
+                             " FROM rk_keys" + dialect_.in_key_order + " WHERE " +
+                             ScopedQuery(scope).where;
+  const std::string order = " ORDER BY " + dialect_.key_order +
                             (kPageRows > 0 ? " LIMIT " + std::to_string(kPageRows) : "");
-  std::string after_room, after_session;
+  std::string after_room;
+  long long seq = 0, after_seq = 0;
   for (bool first_page = true;; first_page = false) {
     KeyRow row;
     soci::statement st(sql_);
     row.bind(st, true);
+    if (kPageRows > 0) st.exchange(into(seq));
     bind_scope(st, user_id, id, scope);
     std::string query = select;
     if (!first_page) {
-      query +=
-          " AND (room_id > :after_room OR (room_id = :same_room AND session_id > "
-          ":after_session))";
+      query += " AND (room_id > :after_room OR (room_id = :same_room AND seq > :after_seq))";
       st.exchange(use(after_room));
       st.exchange(use(after_room));
-      st.exchange(use(after_session));
+      st.exchange(use(after_seq));
     }
     st.alloc();
     st.prepare(query + order);
@@ -504,7 +505,7 @@ void SociTransaction::for_each_key(const std::string& user_id, int64_t version, 
     }
     if (kPageRows == 0 || rows < kPageRows) return;
     after_room = row.key.room_id;
-    after_session = row.key.session_id;
+    after_seq = seq;
   }
 }
 

@@ -15,6 +15,8 @@ const SqlDialect& SqlDialect::sqlite() {
       "",
       "LENGTH(CAST(session_data AS BLOB))",
       0,
+      "room_id, session_id",
+      "",
   };
   return dialect;
 }
@@ -38,9 +40,12 @@ const SqlDialect& SqlDialect::mysql() {
       "VALUES(",
       ")",
       true,
-      " FORCE INDEX (PRIMARY)",
+      " FORCE INDEX (rk_keys_key)",
       "LENGTH(session_data)",
       1000,
+      // The clustered order (sql/mysql/0003): a restore reads the table sequentially.
+      "room_id, seq",
+      " FORCE INDEX (PRIMARY)",
   };
   return dialect;
 }

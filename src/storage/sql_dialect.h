@@ -21,13 +21,19 @@ struct SqlDialect {
   // while its planner scans for a list of bound pairs and it looks up every named parameter
   // of a statement by a linear search (quadratic in a 800-parameter insert).
   bool multi_row_statements;
-  // After "FROM rk_keys" where a lookup goes by primary key: MariaDB otherwise also weighs the
-  // room index, probing it once per looked-up pair (milliseconds for a 100-key upload).
-  std::string by_primary_key;
+  // After "FROM rk_keys" where a lookup goes by (room, session): MariaDB otherwise also weighs
+  // the room index, probing it once per looked-up pair (milliseconds for a 100-key upload).
+  std::string by_key_index;
   // The length in bytes of the session_data column (SQLite's LENGTH counts characters of TEXT).
   std::string session_data_bytes;
-  // Rows per query when reading keys; 0: one query streams them all.
+  // Rows per query when reading keys; 0: one query streams them all. Pages continue after the
+  // last row's (room_id, seq): only the MySQL table has seq (sql/mysql/0003).
   int page_rows;
+  // The order keys are read in: one room after another, in the table's own order within a room.
+  std::string key_order;
+  // After "FROM rk_keys" where keys are read in key_order: MariaDB may otherwise take the room
+  // index, which has that order too, and look every row up by primary key.
+  std::string in_key_order;
 
   static const SqlDialect& sqlite();
   static const SqlDialect& mysql();

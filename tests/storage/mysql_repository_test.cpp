@@ -51,7 +51,7 @@ TEST(MysqlRepository, SchemaIsInnoDbAndMigrationsAreRecordedOnce) {
                                      " password='" + url.password + "'");
   int rows = 0, innodb = 0;
   sql << "SELECT COUNT(*) FROM rk_schema_version", soci::into(rows);
-  EXPECT_EQ(rows, 2);  // sql/mysql/0001 and 0002, each once
+  EXPECT_EQ(rows, 3);  // sql/mysql/0001, 0002 and 0003, each once
   sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
          "AND engine = 'InnoDB' AND table_name LIKE 'rk\\_%'",
       soci::into(innodb);
@@ -73,7 +73,7 @@ TEST(MysqlRepository, MigrationsWhoseWorkIsAlreadyDoneAreRecordedAndGoOn) {
   EXPECT_TRUE(repository->health().is_ok());
   int rows = 0;
   sql << "SELECT COUNT(*) FROM rk_schema_version", soci::into(rows);
-  EXPECT_EQ(rows, 2);
+  EXPECT_EQ(rows, 3);
 }
 
 TEST(MysqlRepository, IdsAreByteExactWithoutPadding) {
