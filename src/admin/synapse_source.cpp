@@ -3,6 +3,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <future>
+#include <utility>
 
 #include "common/percent_decode.h"
 #include "storage/backend.h"
@@ -178,13 +179,14 @@ std::vector<SynapseKey> SynapseSource::key_page(const std::string& user_id, int6
   std::vector<SynapseKey> page;
   page.reserve(page_rows);
   while (st.fetch()) {
+    // Taken, not copied: SOCI assigns each of them anew at the next fetch.
     SynapseKey& key = page.emplace_back();
-    key.room_id = std::move(row.room_id);
-    key.session_id = std::move(row.session_id);
+    key.room_id = std::exchange(row.room_id, {});
+    key.session_id = std::exchange(row.session_id, {});
     key.first_message_index = value_or_null<int64_t>(first_index, ind[0]);
     key.forwarded_count = value_or_null<int64_t>(forwarded, ind[1]);
     key.is_verified = value_or_null<int64_t>(verified, ind[2]);
-    if (ind[3] == soci::i_ok) key.session_data = std::move(data);
+    if (ind[3] == soci::i_ok) key.session_data = std::exchange(data, {});
   }
   return page;
 }
@@ -194,8 +196,8 @@ std::vector<SynapseKey> SynapseSource::key_page(const std::string& user_id, int6
 // Only that thread uses the session until its page is taken; one page ahead bounds the memory.
 void SynapseSource::for_each_key_page(const std::string& user_id, int64_t version, size_t page_rows,
                                       const std::function<void(std::vector<SynapseKey>&)>& visit) {
-  auto read_after = [this, &user_id, version, page_rows](bool from_start, std::string room,
-                                                         std::string session) {
+  auto read_after = [this, &user_id, version, page_rows](bool from_start, const std::string& room,
+                                                         const std::string& session) {
     return std::async(std::launch::async, [=, &user_id] {
       return key_page(user_id, version, page_rows, from_start, room, session);
     });
