@@ -56,7 +56,7 @@ node_options() {  # node_options N: the mariadbd command line of node N
   local n=$1 d members=""
   d=$(node_dir "$n")
   for m in 1 2 3; do members+="${members:+,}127.0.0.1:$(gcomm_port "$m")"; done
-  echo --no-defaults --user="$run_as" --datadir="$d/data" --socket="$d/mysqld.sock" \
+  echo --no-defaults --user="$run_as" --datadir="$d/data" --tmpdir="$d/tmp" --socket="$d/mysqld.sock" \
     --port="$(sql_port "$n")" --bind-address=127.0.0.1 --pid-file="$d/mysqld.pid" \
     --log-error="$d/error.log" --skip-name-resolve --max-allowed-packet=64M \
     --innodb-buffer-pool-size=64M --innodb-log-file-size=48M --max-connections=300 \
@@ -86,8 +86,12 @@ case "$action" in
     mkdir -p "$dir"
     echo "$arg" >"$dir/base"
     for n in 1 2 3; do
-      mkdir -p "$(node_dir "$n")/data"
+      # A tmpdir of its own: a bootstrap beside another server's once failed on a temporary
+      # table in the shared /tmp ("Could not remove temporary table", then "Unknown table").
+      mkdir -p "$(node_dir "$n")/data" "$(node_dir "$n")/tmp"
+      chown "$run_as:$run_as" "$(node_dir "$n")/tmp"
       mariadb-install-db --no-defaults --user="$run_as" --datadir="$(node_dir "$n")/data" \
+        --tmpdir="$(node_dir "$n")/tmp" \
         --skip-test-db --auth-root-authentication-method=socket --auth-root-socket-user=root \
         >"$(node_dir "$n")/install.log" 2>&1 || { cat "$(node_dir "$n")/install.log" >&2; exit 1; }
       chown -R "$run_as:$run_as" "$(node_dir "$n")"

@@ -26,7 +26,7 @@ wait_until_up() {
 
 run_server() {
   # setsid and closed descriptors: the server outlives this script and CTest does not wait on it.
-  setsid mariadbd --no-defaults --user="$user" --datadir="$dir/data" \
+  setsid mariadbd --no-defaults --user="$user" --datadir="$dir/data" --tmpdir="$dir/tmp" \
     --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 \
     --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" --skip-name-resolve \
     --max-allowed-packet=64M --innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
@@ -40,8 +40,10 @@ case "$action" in
   start)
     stop_server 2>/dev/null || true
     rm -rf "$dir"
-    mkdir -p "$dir/data"
-    mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" --skip-test-db \
+    # A tmpdir of its own, not the /tmp shared with other servers' bootstraps (galera-test-cluster.sh).
+    mkdir -p "$dir/data" "$dir/tmp"
+    mariadb-install-db --no-defaults --user="$user" --datadir="$dir/data" --tmpdir="$dir/tmp" \
+      --skip-test-db \
       --auth-root-authentication-method=socket --auth-root-socket-user="$user" \
       >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
     run_server
