@@ -196,11 +196,10 @@ std::vector<SynapseKey> SynapseSource::key_page(const std::string& user_id, int6
 // Only that thread uses the session until its page is taken; one page ahead bounds the memory.
 void SynapseSource::for_each_key_page(const std::string& user_id, int64_t version, size_t page_rows,
                                       const std::function<void(std::vector<SynapseKey>&)>& visit) {
-  auto read_after = [this, &user_id, version, page_rows](bool from_start, const std::string& room,
-                                                         const std::string& session) {
-    return std::async(std::launch::async, [=, &user_id] {
-      return key_page(user_id, version, page_rows, from_start, room, session);
-    });
+  auto read_after = [&](bool from_start, std::string room, std::string session) {
+    // std::async keeps its own copies of the arguments: the cursor outlives this call.
+    return std::async(std::launch::async, &SynapseSource::key_page, this, std::cref(user_id),
+                      version, page_rows, from_start, std::move(room), std::move(session));
   };
   std::future<std::vector<SynapseKey>> next = read_after(true, "", "");
   for (;;) {

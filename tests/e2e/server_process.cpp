@@ -98,19 +98,12 @@ ServerProcess::ServerProcess(std::vector<std::string> args) : stderr_path_(temp_
 
 std::string ServerProcess::stderr_text() const { return read_file(stderr_path_); }
 
-// A server that died by itself, or ended its run with a failure (a sanitizer's report exits
-// non-zero), leaves its log on the test's output: the test alone may only see a cut connection.
+// A server that ended its run with a failure (died by itself, or a sanitizer's report, which
+// exits non-zero) leaves its log on the test's output: the test alone may only see a cut
+// connection. stop() reaps one that is already gone with the status it ended with.
 ServerProcess::~ServerProcess() {
-  int status = 0;
-  const bool died = pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_;
-  if (died) {
-    pid_ = -1;
-    close(stdout_fd_);
-  }
-  const int code = died ? exit_code(status) : stop();
-  if (died || code != 0) {
-    std::cerr << "roomkeys-server " << (died ? "ended by itself" : "ended") << " with status "
-              << code << "; its log:\n"
+  if (const int code = stop(); code != 0) {
+    std::cerr << "roomkeys-server ended with status " << code << "; its log:\n"
               << read_file(stderr_path_) << std::endl;
   }
   unlink(stderr_path_.c_str());
