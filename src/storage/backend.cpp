@@ -68,9 +68,8 @@ Result<Backend> backend_for(const DatabaseUrl& url, const SqliteTuning& tuning) 
          "PRAGMA mmap_size = " + std::to_string(tuning.mmap_mb * 1024 * 1024)},
         // Only the writer writes, so its cache is never invalidated by another connection's
         // commit (a reader's is, at its next transaction after any write).
-        // Checkpoints run beside it (wal_checkpointer.h), so its own automatic checkpoint (at
-        // SQLite's default 1000 pages) rarely finds work left. (Raising that threshold made
-        // uploads 25% faster but froze a commit for 200-500 ms now and then.)
+        // Its commits do not checkpoint at SQLite's default 1000 pages: the repository hands
+        // that to a thread beside it (wal_checkpointer.h), in larger rounds.
         {"PRAGMA cache_size = -" + std::to_string(tuning.writer_cache_mb * 1024)},
         true,
         &sqlite_file_gone,

@@ -184,6 +184,7 @@ class SociRepository final : public Repository {
     soci::session& sql = lease.session();
     try {
       lease.ensure_connected();
+      if (checkpointer_) checkpointer_->watch(sql);
       SociTransaction tx(sql, *backend_.dialect, lease.statements());
       refuse_writes_to_a_gone_file(sql);
       for (const std::string& statement : backend_.dialect->begin_write) sql << statement;
