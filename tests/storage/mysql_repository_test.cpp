@@ -97,6 +97,49 @@ TEST(MysqlRepository, IdsAreByteExactWithoutPadding) {
   }
 }
 
+// Uploads reach MariaDB as statement text (hex literals, soci_transaction.cpp): whatever bytes
+// SQL gives a meaning to come back exactly, through lookups, replacement and reads.
+TEST(MysqlRepository, BytesThatMeanSomethingInSqlAreStoredExactly) {
+  TestDatabase db(TestBackend::kMariadb);
+  auto repository = open(db.url());
+  ASSERT_TRUE(repository->migrate().is_ok());
+  KeyBackupService service(*repository, {});
+  const std::string user = "@o'brien\\:x";
+  ASSERT_TRUE(service.create_version(user, "alg", "{}").is_ok());
+  const std::vector<std::string> awkward = {"'",
+                                            "\\",
+                                            "\\'",
+                                            "\"",
+                                            ":u0",
+                                            "X'00'",
+                                            "'); DROP TABLE rk_keys; --",
+                                            "%_",
+                                            "\x1a",
+                                            "\n\r\t",
+                                            std::string("nul\0in", 6),
+                                            "\xF0\x9F\x94\x91"};
+  std::vector<RoomKey> keys;
+  for (size_t i = 0; i < awkward.size(); ++i) {
+    RoomKey k = key("s" + awkward[i], {5, 0, false}, "{\"v\":\"" + std::to_string(i) + "'\\\\\"}");
+    k.room_id = "!" + awkward[i] + ":x";
+    keys.push_back(k);
+  }
+  ASSERT_TRUE(service.upload_keys(user, "1", keys).is_ok());
+  for (RoomKey& k : keys) {  // better keys replace the stored ones, found by the same bytes
+    k.rank.first_message_index = 1;
+    k.session_data = "{\"better\":\"" + k.session_id + "\"}";
+  }
+  auto again = service.upload_keys(user, "1", keys);
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  EXPECT_EQ(again.value().count, static_cast<int64_t>(awkward.size()));
+  for (const RoomKey& k : keys) {
+    auto found = service.get_key(user, "1", k.room_id, k.session_id);
+    ASSERT_TRUE(found.is_ok()) << k.session_id;
+    EXPECT_EQ(found.value().session_data, k.session_data);
+    EXPECT_EQ(found.value().rank.first_message_index, 1);
+  }
+}
+
 TEST(MysqlRepository, UnixSocketUrl) {
   TestDatabase db(TestBackend::kMariadb);
   const DatabaseUrl tcp = parse_database_url(db.url()).value();
