@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "storage/mysql_text_statement.h"
+
 namespace roomkeys {
 namespace {
 
@@ -27,25 +29,6 @@ std::string upsert_tail(const SqlDialect& dialect) {
             dialect.upsert_new_value_close;
   }
   return tail;
-}
-
-// Multi-row statements (MySQL) carry their values as literals in the statement's text instead of
-// bound: SOCI's MySQL backend substitutes bound strings on the client with
-// mysql_real_escape_string, whose per-byte character-set checks were a third of the server's CPU
-// during uploads. A hex literal carries any bytes into the binary key columns and holds nothing
-// but hex digits, whatever the server's sql_mode.
-void append_hex_literal(std::string& sql, std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  sql += "X'";
-  const size_t at = sql.size();
-  sql.resize(at + 2 * bytes.size());
-  char* out = sql.data() + at;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    *out++ = kDigits[byte >> 4];
-    *out++ = kDigits[byte & 0x0f];
-  }
-  sql += '\'';
 }
 
 // "X'...', X'...'": one (room_id, session_id) pair.
@@ -430,12 +413,21 @@ void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t ve
   // max_allowed_packet.
   constexpr size_t kMaxRows = 200;
   constexpr size_t kMaxStatementBytes = 4 << 20;
+  constexpr size_t kRowOverhead = 80;  // quotes, commas, the rank's three numbers
   std::string row_head = "(";
   append_hex_literal(row_head, user_id);
   row_head += ", " + std::to_string(version) + ", ";
   const std::string tail = upsert_tail(dialect_);
   for (size_t begin = 0; begin < keys.size();) {
     std::string query = kInsertKeys + " VALUES ";
+    size_t size = query.size() + tail.size();  // reserved at once: no copies while it grows
+    for (size_t i = begin; i < keys.size() && i - begin < kMaxRows && size < kMaxStatementBytes;
+         ++i) {
+      size +=
+          row_head.size() + kRowOverhead +
+          2 * (keys[i]->room_id.size() + keys[i]->session_id.size() + keys[i]->session_data.size());
+    }
+    query.reserve(size);
     size_t end = begin;
     while (end < keys.size() && end - begin < kMaxRows && query.size() < kMaxStatementBytes) {
       const RoomKey& key = *keys[end];
@@ -449,7 +441,8 @@ void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t ve
       query += ')';
       ++end;
     }
-    sql_ << query + tail;
+    query += tail;
+    run_mysql_text(sql_, query);
     begin = end;
   }
 }
