@@ -22,6 +22,7 @@
 
 #include "growth_workload.h"
 #include "storage/database_url.h"
+#include "storage/mysql_text_statement.h"
 #include "storage/soci_repository.h"
 #include "storage/soci_session.h"
 
@@ -181,10 +182,29 @@ struct RawSend {
       const bool sqlite = url.backend == roomkeys::DatabaseUrl::Backend::kSqlite;
       std::unique_lock<std::mutex> one_writer(sqlite_writer, std::defer_lock);
       if (sqlite) one_writer.lock();  // SQLite takes one writer: queue here, not in busy waits
+      soci::transaction tx(*sql);
+      if (!sqlite) {  // one multi-row statement of literals, as roomkeys itself writes them
+        std::string query =
+            "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
+            "forwarded_count, is_verified, session_data) VALUES ";
+        for (long i = b * kBatch; i < (b + 1) * kBatch; ++i) {
+          query += i == b * kBatch ? "(" : ", (";
+          roomkeys::append_hex_literal(query, user);
+          query += ", 1, ";
+          roomkeys::append_hex_literal(query, workload.key(i).room_id);
+          query += ", ";
+          roomkeys::append_hex_literal(query, workload.key(i).session_id);
+          query += ", 0, 0, 0, ";
+          roomkeys::append_hex_literal(query, workload.session_data(i));
+          query += ')';
+        }
+        roomkeys::run_mysql_text(*sql, query);
+        tx.commit();
+        return;
+      }
       long long version = 1, zero = 0;
       int unverified = 0;
       std::string room, session, data;
-      soci::transaction tx(*sql);
       soci::statement st =
           (sql->prepare << "INSERT INTO rk_keys (user_id, version, room_id, session_id, "
                            "first_message_index, forwarded_count, is_verified, session_data) "

@@ -24,13 +24,16 @@ wait_until_up() {
   return 1
 }
 
+# RK_MARIADB_OPTIONS: more mariadbd options, space-separated (the benchmarks' operator settings).
+read -ra extra_options <<<"${RK_MARIADB_OPTIONS:-}"
+
 run_server() {
   # setsid and closed descriptors: the server outlives this script and CTest does not wait on it.
   setsid mariadbd --no-defaults --user="$user" --datadir="$dir/data" --tmpdir="$dir/tmp" \
     --socket="$dir/mysqld.sock" --port="$port" --bind-address=127.0.0.1 \
     --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" --skip-name-resolve \
     --max-allowed-packet=64M --innodb-buffer-pool-size=256M --innodb-log-file-size=256M \
-    --max-connections=500 </dev/null >/dev/null 2>&1 &
+    --max-connections=500 "${extra_options[@]}" </dev/null >/dev/null 2>&1 &
   wait_until_up
 }
 
