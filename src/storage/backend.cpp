@@ -69,7 +69,7 @@ Result<Backend> backend_for(const DatabaseUrl& url, const SqliteTuning& tuning) 
         // Only the writer writes, so its cache is never invalidated by another connection's
         // commit (a reader's is, at its next transaction after any write).
         // Its commits do not checkpoint at SQLite's default 1000 pages: the repository hands
-        // that to a thread beside it (wal_checkpointer.h), in larger rounds.
+        // that to a thread beside it (wal_checkpointer.h).
         {"PRAGMA cache_size = -" + std::to_string(tuning.writer_cache_mb * 1024)},
         true,
         &sqlite_file_gone,

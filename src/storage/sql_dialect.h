@@ -20,7 +20,7 @@ struct SqlDialect {
   // executed per row. In-process SQLite wants the latter: each execution costs microseconds,
   // while its planner scans for a list of bound pairs and it looks up every named parameter
   // of a statement by a linear search (quadratic in a 800-parameter insert). Multi-row
-  // statements carry their values as literals (soci_transaction.cpp).
+  // statements carry their values as literals (mysql_text_statement.h).
   bool multi_row_statements;
   // After "FROM rk_keys" where a lookup goes by (room, session): MariaDB otherwise also weighs
   // the room index, probing it once per looked-up pair (milliseconds for a 100-key upload).
