@@ -171,6 +171,10 @@ int http(const std::string& base, const std::string& token, const std::string& v
   return 0;
 }
 
+const std::string kInsertKeys =
+    "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
+    "forwarded_count, is_verified, session_data)";
+
 struct RawSend {
   const GrowthWorkload& workload;
   const roomkeys::DatabaseUrl& url;
@@ -184,9 +188,7 @@ struct RawSend {
       if (sqlite) one_writer.lock();  // SQLite takes one writer: queue here, not in busy waits
       soci::transaction tx(*sql);
       if (!sqlite) {  // one multi-row statement of literals, as roomkeys itself writes them
-        std::string query =
-            "INSERT INTO rk_keys (user_id, version, room_id, session_id, first_message_index, "
-            "forwarded_count, is_verified, session_data) VALUES ";
+        std::string query = kInsertKeys + " VALUES ";
         for (long i = b * kBatch; i < (b + 1) * kBatch; ++i) {
           query += i == b * kBatch ? "(" : ", (";
           roomkeys::append_hex_literal(query, user);
@@ -206,9 +208,7 @@ struct RawSend {
       int unverified = 0;
       std::string room, session, data;
       soci::statement st =
-          (sql->prepare << "INSERT INTO rk_keys (user_id, version, room_id, session_id, "
-                           "first_message_index, forwarded_count, is_verified, session_data) "
-                           "VALUES (:u, :v, :r, :s, :f, :c, :i, :d)",
+          (sql->prepare << kInsertKeys + " VALUES (:u, :v, :r, :s, :f, :c, :i, :d)",
            soci::use(user), soci::use(version), soci::use(room), soci::use(session),
            soci::use(zero), soci::use(zero), soci::use(unverified), soci::use(data));
       for (long i = b * kBatch; i < (b + 1) * kBatch; ++i) {

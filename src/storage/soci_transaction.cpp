@@ -420,18 +420,18 @@ void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t ve
   const std::string tail = upsert_tail(dialect_);
   for (size_t begin = 0; begin < keys.size();) {
     std::string query = kInsertKeys + " VALUES ";
-    size_t size = query.size() + tail.size();  // reserved at once: no copies while it grows
-    for (size_t i = begin; i < keys.size() && i - begin < kMaxRows && size < kMaxStatementBytes;
-         ++i) {
-      size +=
-          row_head.size() + kRowOverhead +
-          2 * (keys[i]->room_id.size() + keys[i]->session_id.size() + keys[i]->session_data.size());
+    // The batch and its size first, so the text is reserved once and never copied as it grows.
+    size_t end = begin;
+    size_t size = query.size() + tail.size();
+    while (end < keys.size() && end - begin < kMaxRows && size < kMaxStatementBytes) {
+      const RoomKey& key = *keys[end++];
+      size += row_head.size() + kRowOverhead +
+              2 * (key.room_id.size() + key.session_id.size() + key.session_data.size());
     }
     query.reserve(size);
-    size_t end = begin;
-    while (end < keys.size() && end - begin < kMaxRows && query.size() < kMaxStatementBytes) {
-      const RoomKey& key = *keys[end];
-      if (end != begin) query += ", ";
+    for (size_t i = begin; i < end; ++i) {
+      const RoomKey& key = *keys[i];
+      if (i != begin) query += ", ";
       query += row_head;
       append_key_pair(query, key);
       query += ", " + std::to_string(key.rank.first_message_index) + ", " +
@@ -439,7 +439,6 @@ void SociTransaction::upsert_keys_batched(const std::string& user_id, int64_t ve
                (key.rank.is_verified ? ", 1, " : ", 0, ");
       append_hex_literal(query, key.session_data);
       query += ')';
-      ++end;
     }
     query += tail;
     run_mysql_text(sql_, query);
