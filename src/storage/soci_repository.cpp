@@ -152,6 +152,7 @@ class SociRepository final : public Repository {
       for (const std::string& statement : begin) sql << statement;
       Status status = work(tx);
       committing = status.is_ok();
+      tx.end_turn();
       sql << (status.is_ok() ? "COMMIT" : "ROLLBACK");
       return status;
     } catch (const soci::soci_error& e) {

@@ -196,6 +196,10 @@ void SociTransaction::lock_user(const std::string& user_id) {
   sql_ << dialect_.lock_user, use(user_id);
 }
 
+void SociTransaction::end_turn() {
+  if (user_turn_.owns_lock()) user_turn_.unlock();
+}
+
 std::optional<BackupVersion> SociTransaction::find_version(const std::string& user_id,
                                                            int64_t version) {
   auto& query = statements_.get<VersionQuery<true>>(sql_);

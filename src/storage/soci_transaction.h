@@ -21,12 +21,16 @@ const std::string& key_in_version_sql();
 class SociTransaction final : public Transaction {
  public:
   // `stripes`: where lock_user first queues behind the process's other writers of that user
-  // (held until the transaction object goes, after COMMIT or ROLLBACK); null: not at all.
+  // (held until end_turn() or until the transaction object goes); null: not at all.
   SociTransaction(soci::session& sql, const SqlDialect& dialect, StatementCache& statements,
                   UserStripes* stripes = nullptr)
       : sql_(sql), dialect_(dialect), statements_(statements), stripes_(stripes) {}
 
   void lock_user(const std::string& user_id) override;
+  // Lets the process's next writer of the user go on to the database, which still holds it at
+  // the user's row lock until this transaction's COMMIT has released that; called just before
+  // COMMIT or ROLLBACK, so that the next writer's statements overlap this one's log flush.
+  void end_turn();
   std::optional<BackupVersion> find_version(const std::string& user_id, int64_t version) override;
   std::optional<BackupVersion> current_version(const std::string& user_id) override;
   int64_t allocate_version_id(const std::string& user_id) override;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -327,6 +328,40 @@ TEST_P(ServiceTest, ConcurrentUploadsOfTheSameSessionsKeepTheWinner) {
   ASSERT_EQ(keys.size(), static_cast<size_t>(kSessions));
   for (const RoomKey& k : keys) EXPECT_EQ(k.session_data, "\"device 3\"");
   EXPECT_EQ(service_->get_version("@alice:x", std::nullopt).value().count, kSessions);
+}
+
+// One user's writers take turns (the next one may start while the last one commits): every
+// upload of new keys sees the count its predecessor left and adds to it, so the counts they
+// answer are exactly 4, 8, ... with none lost or repeated.
+TEST_P(ServiceTest, ConcurrentUploadsOfOneUserEachCountFromTheLast) {
+  const std::string v = create();
+  constexpr int kDevices = 4, kUploads = 25, kKeys = 4;
+  std::mutex mutex;
+  std::set<int64_t> counts, etags;
+  std::vector<std::thread> devices;
+  for (int d = 0; d < kDevices; ++d) {
+    devices.emplace_back([&, d] {
+      for (int u = 0; u < kUploads; ++u) {
+        std::vector<RoomKey> keys;
+        for (int k = 0; k < kKeys; ++k) {
+          keys.push_back(
+              key("!r" + std::to_string(k), std::to_string(d * 1000 + u), {0, 0, false}));
+        }
+        auto outcome = service_->upload_keys("@alice:x", v, keys);
+        ASSERT_TRUE(outcome.is_ok()) << outcome.status().message();
+        std::lock_guard<std::mutex> lock(mutex);
+        counts.insert(outcome.value().count);
+        etags.insert(outcome.value().etag);
+      }
+    });
+  }
+  for (auto& t : devices) t.join();
+  constexpr int kTotal = kDevices * kUploads;
+  ASSERT_EQ(counts.size(), static_cast<size_t>(kTotal));
+  EXPECT_EQ(*counts.begin(), kKeys);
+  EXPECT_EQ(*counts.rbegin(), kTotal * kKeys);
+  EXPECT_EQ(etags.size(), static_cast<size_t>(kTotal));
+  EXPECT_EQ(read(v).size(), static_cast<size_t>(kTotal * kKeys));
 }
 
 TEST_P(ServiceTest, ConcurrentCreatesGetDistinctIds) {
