@@ -25,7 +25,7 @@ default_mariadb_port=33417
 # The MariaDB settings README.md recommends to operators: a buffer pool of 512 MB per million keys
 # stored, a 1 GB redo log, and the I/O capacity of an SSD.
 pool_mb=$(( (keys + 999999) / 1000000 * 512 ))
-export RK_MARIADB_OPTIONS=${RK_MARIADB_OPTIONS:-"--innodb-buffer-pool-size=${pool_mb}M --innodb-log-file-size=1G --innodb-io-capacity=2000 --innodb-io-capacity-max=4000 --innodb-flush-neighbors=0"}
+export RK_MARIADB_OPTIONS=${RK_MARIADB_OPTIONS:-"--innodb-buffer-pool-size=${pool_mb}M --innodb-log-file-size=1G --innodb-io-capacity=4000 --innodb-io-capacity-max=8000 --innodb-flush-neighbors=0"}
 source bench/mariadb_and_server.sh
 
 url_of() {  # url_of BACKEND NAME -> a fresh database
