@@ -109,17 +109,29 @@ class SociRepository final : public Repository {
   }
 
   Status migrate() override {
-    Lease lease(pool_);
-    try {
-      lease.ensure_connected();
-      apply_migrations(lease.session(), backend_.kind == DatabaseUrl::Backend::kMysql,
-                       *backend_.migrations);
-      return Status::ok();
-    } catch (const soci::soci_error& e) {
-      lease.mark_broken_if(classify(e));
-      log("migration failed: ", e);
-      return Status::error(Status::Code::kUnavailable,
-                           std::string("schema migration failed: ") + e.get_error_message());
+    for (int attempt = 1;; ++attempt) {
+      Lease lease(pool_);
+      try {
+        lease.ensure_connected();
+        apply_migrations(lease.session(), backend_.kind == DatabaseUrl::Backend::kMysql,
+                         *backend_.migrations);
+        return Status::ok();
+      } catch (const soci::soci_error& e) {
+        const Failure failure = classify(e);
+        lease.mark_broken_if(failure);
+        // Servers starting at once on a Galera cluster: one node's DDL interrupts a statement
+        // of another's migration (1317) or makes it a deadlock victim. Migrations go on past
+        // the steps already done, so the whole of it simply runs again.
+        if (attempt < kAttempts &&
+            (failure == Failure::kTransient || mysql_error_number(e) == 1317)) {
+          log("migration interrupted, running it again: ", e);
+          std::this_thread::sleep_for(retry_pause(attempt));
+          continue;
+        }
+        log("migration failed: ", e);
+        return Status::error(Status::Code::kUnavailable,
+                             std::string("schema migration failed: ") + e.get_error_message());
+      }
     }
   }
 
