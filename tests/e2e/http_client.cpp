@@ -63,7 +63,9 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   if (code != CURLE_OK && response.status == 0) {
-    throw std::runtime_error(std::string("HTTP request failed: ") + curl_easy_strerror(code));
+    throw std::runtime_error("HTTP request " + method + " " + path + " (" +
+                             std::to_string(body.size()) +
+                             "-byte body) failed: " + curl_easy_strerror(code));
   }
   return response;
 }

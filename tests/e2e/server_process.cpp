@@ -1,6 +1,7 @@
 #include "e2e/server_process.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -99,10 +100,12 @@ ServerProcess::ServerProcess(std::vector<std::string> args) : stderr_path_(temp_
 std::string ServerProcess::stderr_text() const { return read_file(stderr_path_); }
 
 // A server that ended its run with a failure (died by itself, or a sanitizer's report, which
-// exits non-zero) leaves its log on the test's output: the test alone may only see a cut
-// connection. stop() reaps one that is already gone with the status it ended with.
+// exits non-zero), or whose test failed, leaves its log on the test's output: the test alone
+// may only see a cut connection or a timeout. stop() reaps one that is already gone with the
+// status it ended with.
 ServerProcess::~ServerProcess() {
-  if (const int code = stop(); code != 0) {
+  const int code = stop();
+  if (code != 0 || ::testing::Test::HasFailure()) {
     std::cerr << "roomkeys-server ended with status " << code << "; its log:\n"
               << read_file(stderr_path_) << std::endl;
   }
