@@ -83,7 +83,12 @@ void ConnectionHandler::onInput(const char* buffer, size_t length,
   const auto found = by_peer_.find(peer.get());
   if (found == by_peer_.end()) return;
   const std::shared_ptr<Connection> connection = found->second;
-  if (!connection || connection->closing) return;  // read and dropped until the client hangs up
+  if (!connection) return;
+  // Pistache (0.0.5) takes an event that is both readable and writable for readable alone: an
+  // answer still waiting to be written would wait for a later event, and none comes once the client
+  // has sent its last bytes and waits for it. Asking for a write arms the socket for writing again.
+  if (connection->answering()) peer->send(Pistache::RawBuffer(std::string(), 0));
+  if (connection->closing) return;  // read and dropped until the client hangs up
   RequestFramer& framer = connection->framer();
   framer.append(std::string_view(buffer, length));
   while (!connection->closing) {

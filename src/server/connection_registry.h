@@ -53,6 +53,7 @@ class Connection {
   void set_deadline(std::chrono::steady_clock::time_point when, CutReason reason);
   // Answers are being written: the sweeper then watches the socket's send queue instead.
   void set_answering(bool answering) { answering_.store(answering, std::memory_order_relaxed); }
+  bool answering() const { return answering_.load(std::memory_order_relaxed); }
 
   bool closing = false;           // no further bytes are read as requests
   bool open = true;               // false once Pistache reported the disconnection

@@ -24,14 +24,15 @@ class E2eTest : public ::testing::TestWithParam<TestBackend> {
  protected:
   void SetUp() override { start(); }
 
-  void start(std::vector<std::string> extra = {}) {
+  // `env`: NAME=VALUE added to the server's environment.
+  void start(std::vector<std::string> extra = {}, const std::vector<std::string>& env = {}) {
     server_.reset();
     if (!db_) db_ = std::make_unique<TestDatabase>(GetParam());
     std::vector<std::string> args = {"--database", db_->url(),
                                      "--token",    kAlice + "=@alice:example.org",
                                      "--token",    kBob + "=@bob:example.org"};
     args.insert(args.end(), extra.begin(), extra.end());
-    server_ = std::make_unique<ServerProcess>(args);
+    server_ = std::make_unique<ServerProcess>(args, env);
     client_ = std::make_unique<HttpClient>(server_->base_url());
   }
 

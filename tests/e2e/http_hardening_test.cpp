@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -21,11 +22,11 @@ class HttpHardeningTest : public E2eTest {
  protected:
   // Long timeouts unless a test sets its own: an answer that comes within a few seconds then
   // proves the server did not wait for a timeout.
-  void start_with(std::vector<std::string> flags) {
+  void start_with(std::vector<std::string> flags, const std::vector<std::string>& env = {}) {
     std::vector<std::string> all = {"--header-timeout", "60", "--body-timeout", "60",
                                     "--idle-timeout",   "60"};
     all.insert(all.end(), flags.begin(), flags.end());
-    start(all);
+    start(all, env);
   }
   void SetUp() override { start_with({}); }
 
@@ -136,6 +137,45 @@ TEST_P(HttpHardeningTest, AnOversizedAnnouncedBodyIs413AtOnce) {
   c->send("PUT " + kV3 + "/room_keys/keys?version=" + v + " HTTP/1.1\r\nHost: x\r\n" +
           "Expect: 100-continue\r\nContent-Length: 20000000\r\n\r\n");
   expect_matrix_error(c->answer(seconds(10)), 413, "M_TOO_LARGE");
+}
+
+// Pistache handles an event that says both "readable" and "writable" as readable alone. An answer
+// queued while the client still sends (the rest of a refused body, the start of its next request)
+// would then wait for a later event, and none comes once the client has sent its last bytes and
+// waits. The server runs with its arming of sockets for writing slowed down
+// (support/slow_write_arming.c), so the client's next bytes are there every time it polls.
+TEST_P(HttpHardeningTest, AnAnswerQueuedWhileTheClientStillSendsIsWritten) {
+  const char* asan = std::getenv("ASAN_OPTIONS");  // the preload comes before ASan's runtime
+  start_with({}, {std::string("LD_PRELOAD=") + ROOMKEYS_SLOW_WRITE_ARMING_PATH,
+                  "ROOMKEYS_TEST_ARMING_DELAY_MS=50",
+                  std::string("ASAN_OPTIONS=") + (asan ? asan : "") + ":verify_asan_link_order=0"});
+  const std::string v = create_version();
+  const std::string refused = "PUT " + kV3 + "/room_keys/keys?version=" + v +
+                              " HTTP/1.1\r\nHost: x\r\nContent-Length: 20000000\r\n\r\n{";
+  for (int round = 0; round < 3; ++round) {
+    auto c = connect();
+    ASSERT_TRUE(c->send(refused));
+    for (int i = 0; i < 8; ++i) {  // the body goes on arriving while the 413 waits to be written
+      c->send(std::string(1000, 'x'));
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    expect_matrix_error(c->answer(seconds(10)), 413, "M_TOO_LARGE");
+    EXPECT_TRUE(c->closed_within(seconds(10)));
+  }
+  // A keep-alive answer, and the start of the next request sent while it waits to be written.
+  auto c = connect();
+  ASSERT_TRUE(c->send(get_version()));
+  for (const std::string& part : {std::string("GET ") + kV3, std::string("/room_keys/version")}) {
+    std::this_thread::sleep_for(milliseconds(20));
+    ASSERT_TRUE(c->send(part));
+  }
+  auto first = c->answer(seconds(10));
+  ASSERT_TRUE(first) << "the first answer was not written";
+  EXPECT_EQ(first->status, 200);
+  ASSERT_TRUE(c->send(" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kAlice + "\r\n\r\n"));
+  auto second = c->answer(seconds(10));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
 }
 
 TEST_P(HttpHardeningTest, ChunkedBodiesOverTheLimitAre413AsSoonAsTheyPassIt) {

@@ -23,8 +23,10 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-// fork + exec with stdout on a pipe and stderr into a file.
-pid_t spawn(const std::vector<std::string>& args, int& stdout_fd, const std::string& stderr_path) {
+// fork + exec with stdout on a pipe and stderr into a file, `env` (NAME=VALUE) added to the
+// environment.
+pid_t spawn(const std::vector<std::string>& args, int& stdout_fd, const std::string& stderr_path,
+            const std::vector<std::string>& env = {}) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -34,6 +36,7 @@ pid_t spawn(const std::vector<std::string>& args, int& stdout_fd, const std::str
     const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (err >= 0) dup2(err, 2);
     close(pipe_fds[0]);
+    for (const auto& variable : env) putenv(const_cast<char*>(variable.c_str()));
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(ROOMKEYS_SERVER_PATH));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -76,14 +79,15 @@ std::string temp_path() {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> args) : stderr_path_(temp_path()) {
+ServerProcess::ServerProcess(std::vector<std::string> args, const std::vector<std::string>& env)
+    : stderr_path_(temp_path()) {
   bool has_listen = false;
   for (const auto& a : args) has_listen |= a.rfind("--listen", 0) == 0;
   if (!has_listen) {
     args.emplace_back("--listen");
     args.emplace_back("127.0.0.1:0");
   }
-  pid_ = spawn(args, stdout_fd_, stderr_path_);
+  pid_ = spawn(args, stdout_fd_, stderr_path_, env);
   read_until(stdout_fd_, stdout_, std::chrono::seconds(30), [](const std::string& text) {
     const auto at = text.find("listening on http://");
     return at != std::string::npos && text.find('\n', at) != std::string::npos;

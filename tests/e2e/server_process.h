@@ -11,8 +11,9 @@ namespace roomkeys::testing {
 class ServerProcess {
  public:
   // Starts ROOMKEYS_SERVER_PATH with `args` (plus --listen 127.0.0.1:0 unless given) and waits
-  // for its "listening on" line. Throws std::runtime_error with its stderr if it does not come.
-  explicit ServerProcess(std::vector<std::string> args);
+  // for its "listening on" line, `env` (NAME=VALUE) added to its environment. Throws
+  // std::runtime_error with its stderr if the line does not come.
+  explicit ServerProcess(std::vector<std::string> args, const std::vector<std::string>& env = {});
   ~ServerProcess();  // SIGTERM, then wait
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
