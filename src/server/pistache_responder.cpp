@@ -1,5 +1,9 @@
 #include "server/pistache_responder.h"
 
+#include <fcntl.h>
+#include <pistache/peer.h>
+#include <poll.h>
+
 #include "server/http_reply.h"
 
 using Pistache::Http::Code;
@@ -8,6 +12,34 @@ namespace roomkeys::server {
 namespace {
 
 constexpr size_t kStreamBufferBytes = size_t{64} * 1024;
+
+// Pistache writes a flushed chunk at once, on this thread, and retries a write that meets a full
+// socket in a loop until it goes through: a client reading slowly, or not at all, would cost the
+// worker a whole core. While a chunk is flushed the socket blocks instead, so the worker sleeps
+// in send(2) until the client makes room; the sweeper's send timeout still ends a client that
+// stopped reading (its shutdown(2) wakes the sender).
+class BlockingWrites {
+ public:
+  explicit BlockingWrites(int fd) : fd_(fd), flags_(fcntl(fd, F_GETFL)) {
+    if (flags_ >= 0) fcntl(fd_, F_SETFL, flags_ & ~O_NONBLOCK);
+  }
+  ~BlockingWrites() {
+    if (flags_ >= 0) fcntl(fd_, F_SETFL, flags_);
+  }
+  BlockingWrites(const BlockingWrites&) = delete;
+  BlockingWrites& operator=(const BlockingWrites&) = delete;
+
+ private:
+  int fd_;
+  int flags_;
+};
+
+// The connection was ended (by the client, or cut by the sweeper): what is still streamed to
+// it would be produced for nothing.
+bool ended(int fd) {
+  pollfd p{fd, POLLOUT, 0};
+  return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
 
 mxm_status respond(mxm_responder* r, uint16_t status, mxm_str content_type, mxm_str body) {
   if (r == nullptr || r->state != mxm_responder::State::kNone) return MXM_E_WRONG_PHASE;
@@ -29,16 +61,23 @@ mxm_status respond_begin(mxm_responder* r, uint16_t status, mxm_str content_type
 
 mxm_status respond_write(mxm_responder* r, mxm_str chunk) {
   if (r == nullptr || r->state != mxm_responder::State::kStreaming) return MXM_E_WRONG_PHASE;
-  if (!r->writer->getPeer()) return MXM_E_CLOSED;
+  const auto peer = r->writer->getPeer();
+  if (!peer) return MXM_E_CLOSED;
   if (chunk.len == 0) return MXM_OK;  // an empty chunk would end the chunked body
   r->stream->write(chunk.ptr, static_cast<std::streamsize>(chunk.len));
-  r->stream->flush();
-  return MXM_OK;
+  {
+    BlockingWrites blocking(peer->fd());
+    r->stream->flush();
+  }
+  return ended(peer->fd()) ? MXM_E_CLOSED : MXM_OK;
 }
 
 mxm_status respond_end(mxm_responder* r) {
   if (r == nullptr || r->state != mxm_responder::State::kStreaming) return MXM_E_WRONG_PHASE;
   r->state = mxm_responder::State::kDone;
+  const auto peer = r->writer->getPeer();
+  if (!peer) return MXM_E_CLOSED;
+  BlockingWrites blocking(peer->fd());
   r->stream->ends();
   return MXM_OK;
 }

@@ -178,6 +178,39 @@ TEST_P(HttpHardeningTest, AnAnswerQueuedWhileTheClientStillSendsIsWritten) {
   EXPECT_EQ(second->status, 200);
 }
 
+// Pistache retries a write that meets a full socket in a loop on the worker thread. A client that
+// stops reading a restore larger than the socket buffers must not make the server spin meanwhile,
+// and the restore must go on, whole, once it reads again.
+TEST_P(HttpHardeningTest, AClientThatStopsReadingARestoreCostsNoCpu) {
+  start_with({"--send-timeout", "120"});  // not cut while this test waits
+  const std::string v = create_version();
+  const std::string session_data = R"({"ciphertext":")" + std::string(1200, 'c') + R"("})";
+  constexpr int kKeys = 6000;  // an 8 MB restore: more than loopback's buffers hold unread
+  for (int batch = 0; batch < kKeys / 100; ++batch) {
+    nlohmann::json body;
+    for (int i = 0; i < 100; ++i) {
+      body["rooms"]["!r:x"]["sessions"]["s" + std::to_string(batch * 100 + i)] =
+          nlohmann::json::parse(key_json(1, 0, false, session_data));
+    }
+    ASSERT_EQ(call("PUT", "/room_keys/keys?version=" + v, body.dump()).status, 200);
+  }
+  auto c = connect();
+  ASSERT_TRUE(c->send(raw_request("GET", kV3 + "/room_keys/keys?version=" + v, kAlice)));
+  // Once it has filled the sockets the server must wait. A second in which it uses less than half
+  // a core then comes soon; spinning, none would until the client reads.
+  bool waits = false;
+  for (int second = 0; second < 20 && !waits; ++second) {
+    const double before = server_->cpu_seconds();
+    std::this_thread::sleep_for(seconds(1));
+    waits = server_->cpu_seconds() - before < 0.5;
+  }
+  EXPECT_TRUE(waits) << "the server kept a core busy while the client did not read";
+  const auto answer = c->answer(seconds(30));
+  ASSERT_TRUE(answer) << "the restore did not finish once read";
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(answer->body)["rooms"]["!r:x"]["sessions"].size(), kKeys);
+}
+
 TEST_P(HttpHardeningTest, ChunkedBodiesOverTheLimitAre413AsSoonAsTheyPassIt) {
   start_with({"--max-body-bytes", "4096"});
   const std::string v = create_version();

@@ -8,8 +8,33 @@
 
 #include <cerrno>
 #include <stdexcept>
+#include <utility>
 
 namespace roomkeys::testing {
+namespace {
+
+// The body of a chunked message starting at `from` in `bytes`, and where it ends; nullopt while
+// it is incomplete. Chunk extensions and trailers are skipped.
+std::optional<std::pair<std::string, size_t>> dechunk(const std::string& bytes, size_t from) {
+  std::string body;
+  size_t at = from;
+  while (true) {
+    const size_t line_end = bytes.find("\r\n", at);
+    if (line_end == std::string::npos) return std::nullopt;
+    const size_t size = std::stoul(bytes.substr(at, line_end - at), nullptr, 16);
+    at = line_end + 2;
+    if (size == 0) {
+      const size_t trailers_end = bytes.find("\r\n\r\n", line_end);
+      if (trailers_end == std::string::npos) return std::nullopt;
+      return std::make_pair(body, trailers_end + 4);
+    }
+    if (bytes.size() < at + size + 2) return std::nullopt;
+    body.append(bytes, at, size);
+    at += size + 2;
+  }
+}
+
+}  // namespace
 
 RawConnection::RawConnection(int port) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -58,16 +83,28 @@ std::optional<RawAnswer> RawConnection::answer(std::chrono::milliseconds wait) {
       RawAnswer answer;
       answer.head = buffer_.substr(0, end);
       answer.status = std::stoi(answer.head.substr(9, 3));
-      size_t length = 0;
       std::string lower = answer.head;
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (const size_t at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
-        length = std::stoul(answer.head.substr(at + 17));
-      }
-      if (buffer_.size() >= end + 4 + length) {
-        answer.body = buffer_.substr(end + 4, length);
-        buffer_.erase(0, end + 4 + length);
-        return answer;
+      if (lower.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
+        // Decoded only once its last chunk may have come (the whole body is read again each time).
+        const bool last_may_have_come = buffer_.compare(end + 4, 3, "0\r\n") == 0 ||
+                                        buffer_.find("\r\n0\r\n", end + 4) != std::string::npos;
+        auto whole = last_may_have_come ? dechunk(buffer_, end + 4) : std::nullopt;
+        if (whole) {
+          answer.body = std::move(whole->first);
+          buffer_.erase(0, whole->second);
+          return answer;
+        }
+      } else {
+        size_t length = 0;
+        if (const size_t at = lower.find("\r\ncontent-length:"); at != std::string::npos) {
+          length = std::stoul(answer.head.substr(at + 17));
+        }
+        if (buffer_.size() >= end + 4 + length) {
+          answer.body = buffer_.substr(end + 4, length);
+          buffer_.erase(0, end + 4 + length);
+          return answer;
+        }
       }
     }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -1,5 +1,6 @@
 // A plain TCP connection to roomkeys-server for tests that must control every byte: pipelining,
-// framing attacks, slow clients. Answers are read as HTTP/1.1 responses with Content-Length.
+// framing attacks, slow clients. Answers are read as HTTP/1.1 responses with Content-Length or
+// chunked bodies (decoded).
 #pragma once
 
 #include <chrono>

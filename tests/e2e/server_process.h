@@ -22,6 +22,8 @@ class ServerProcess {
   int port() const { return port_; }
   // Sends `signal` and returns the exit status (or 128+signal).
   int stop(int signal = 15);
+  // CPU time the server used so far (all its threads), in seconds.
+  double cpu_seconds() const;
   const std::string& stdout_text() const { return stdout_; }
   std::string stderr_text() const;  // everything it logged so far
 
