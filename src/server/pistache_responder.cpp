@@ -4,6 +4,8 @@
 #include <pistache/peer.h>
 #include <poll.h>
 
+#include <optional>
+
 #include "server/http_reply.h"
 
 using Pistache::Http::Code;
@@ -75,9 +77,8 @@ mxm_status respond_write(mxm_responder* r, mxm_str chunk) {
 mxm_status respond_end(mxm_responder* r) {
   if (r == nullptr || r->state != mxm_responder::State::kStreaming) return MXM_E_WRONG_PHASE;
   r->state = mxm_responder::State::kDone;
-  const auto peer = r->writer->getPeer();
-  if (!peer) return MXM_E_CLOSED;
-  BlockingWrites blocking(peer->fd());
+  std::optional<BlockingWrites> blocking;
+  if (const auto peer = r->writer->getPeer()) blocking.emplace(peer->fd());
   r->stream->ends();
   return MXM_OK;
 }
