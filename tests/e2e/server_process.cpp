@@ -117,8 +117,7 @@ ServerProcess::~ServerProcess() {
 }
 
 double ServerProcess::cpu_seconds() const {
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-  const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string stat = read_file("/proc/" + std::to_string(pid_) + "/stat");
   std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "PID (comm) "
   std::string field;
   long long ticks = 0;
